@@ -24,7 +24,9 @@ impl BuildError {
     pub(crate) fn pattern(name: &str, err: &regex::Error) -> BuildError {
         // regex::Error's message quotes the pattern (host configuration, not scanned text).
         let msg = match err {
-            regex::Error::CompiledTooBig(limit) => format!("compiled pattern exceeds {limit} bytes"),
+            regex::Error::CompiledTooBig(limit) => {
+                format!("compiled pattern exceeds {limit} bytes")
+            }
             other => other.to_string(),
         };
         BuildError {
@@ -67,7 +69,9 @@ impl BuildError {
                 "id must be snake_case ([a-z][a-z0-9_]*, at most 64 bytes)".to_string()
             }
             BuildErrorKind::Empty => "pattern or term list is empty".to_string(),
-            BuildErrorKind::DuplicateDetector => "a detector with this id already exists".to_string(),
+            BuildErrorKind::DuplicateDetector => {
+                "a detector with this id already exists".to_string()
+            }
         }
     }
 }

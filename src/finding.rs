@@ -25,7 +25,10 @@ impl Span {
         if start <= end {
             Span { start, end }
         } else {
-            Span { start: end, end: start }
+            Span {
+                start: end,
+                end: start,
+            }
         }
     }
 
@@ -397,11 +400,6 @@ impl Finding {
     #[inline]
     pub fn text<'h>(&self, haystack: &'h str) -> Option<&'h str> {
         haystack.get(self.span.range())
-    }
-
-    pub(crate) fn with_score(mut self, score: f32) -> Finding {
-        self.score = score.clamp(0.0, 1.0);
-        self
     }
 }
 

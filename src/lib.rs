@@ -6,6 +6,15 @@
 //!
 //! Start with [`Scanner`].
 //!
+//! ```
+//! use lastgate::{Kind, Scanner};
+//!
+//! let scanner = Scanner::builtin();
+//! let text = "Mail jane.doe@example.org, card 4111 1111 1111 1111.";
+//! let kinds: Vec<Kind> = scanner.find_iter(text).map(|f| f.kind()).collect();
+//! assert_eq!(kinds, [Kind::EMAIL, Kind::CREDIT_CARD]);
+//! ```
+//!
 //!
 //! ## Guarantees
 //!
@@ -34,6 +43,9 @@ mod error;
 mod finding;
 
 // -- modules: scanner (issue 2) --
+pub mod detect;
+mod scan;
+pub mod validate;
 
 // -- modules: policy/stream/chat (issue 3) --
 
@@ -44,7 +56,9 @@ mod finding;
 // -- modules: audit (issue 6) --
 
 // The public interface is:
+pub use crate::detect::Detector;
 pub use crate::error::BuildError;
 pub use crate::finding::{Category, Finding, Kind, Span};
+pub use crate::scan::{FindIter, Scanner, ScannerBuilder};
 
 // -- re-exports: policy/stream/chat (issue 3) --
