@@ -1,6 +1,7 @@
 //! Host-defined detectors and deny-terms.
 
 use std::fmt;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -14,7 +15,7 @@ use crate::finding::Kind;
 /// Compiled size limit for host patterns (the same order as relay-pii's, with headroom).
 const HOST_PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
-type Validator = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+type Validator = Arc<dyn Fn(&str) -> bool + Send + Sync + RefUnwindSafe + UnwindSafe>;
 
 /// A host-defined detector: a regex that proposes, an optional validator that confirms, and
 /// optional keywords and context words.
@@ -109,7 +110,7 @@ impl Detector {
     /// Confirms each match; `false` drops it.
     pub fn validator<F>(mut self, f: F) -> Detector
     where
-        F: Fn(&str) -> bool + Send + Sync + 'static,
+        F: Fn(&str) -> bool + Send + Sync + RefUnwindSafe + UnwindSafe + 'static,
     {
         self.validator = Some(Arc::new(f));
         self

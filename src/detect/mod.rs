@@ -156,7 +156,9 @@ pub(crate) mod priority {
 }
 
 /// The engine's view of one detector. Internal: hosts use [`Detector`].
-pub(crate) trait Detect: Send + Sync + 'static {
+pub(crate) trait Detect:
+    Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe + 'static
+{
     /// Stable id, reported in [`Finding::detector`].
     fn id(&self) -> &'static str;
     /// Every kind this detector may emit.
