@@ -693,6 +693,30 @@ mod tests {
     }
 
     #[test]
+    fn contained_literals_are_dispatched_too() {
+        // Leftmost-longest matching sees only "sk-ant-" here; the "sk-" and "ant" detectors
+        // must still be called.
+        let a = Detector::regex("short_anchor", r"sk-[a-z]+").unwrap().keywords(["sk-"]);
+        let b = Detector::regex("long_anchor", r"sk-ant-[a-z]+").unwrap().keywords(["sk-ant-"]);
+        let c = Detector::regex("inner_anchor", r"ant-[a-z]+").unwrap().keywords(["ANT"]);
+        let s = Scanner::builder()
+            .no_builtins()
+            .detector(a)
+            .detector(b)
+            .detector(c)
+            .build()
+            .unwrap();
+        let ids: Vec<&str> = s.candidates("key sk-ant-xyz").iter().map(|f| f.detector()).collect();
+        assert!(ids.contains(&"short_anchor"), "{ids:?}");
+        assert!(ids.contains(&"long_anchor"), "{ids:?}");
+        assert!(ids.contains(&"inner_anchor"), "{ids:?}");
+        // Resolution keeps one: the longest at equal priority and score.
+        let f = s.scan("key sk-ant-xyz");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].detector(), "long_anchor");
+    }
+
+    #[test]
     fn deny_terms_whole_words() {
         let s = Scanner::builder()
             .no_builtins()
