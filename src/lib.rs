@@ -16,17 +16,49 @@
 //! ```
 //!
 //!
-//! ## Guarantees
+//! ## Overview
 //!
-//! - **No panic on any input.** Every scanning entry point accepts any `&str`; fuzz targets and
-//!   property tests hold the crate to this. Only host configuration (custom patterns) can fail,
-//!   at build time, with a [`BuildError`].
-//! - **Linear time.** Regexes run on the `regex` crate (no backtracking); validators and
-//!   context look-ups read bounded windows.
-//! - **No accidental leaks.** [`Finding`] holds a span, never the matched text; `Debug` and
-//!   `Display` of findings and errors never print scanned values.
-//! - **Offsets** are UTF-8 byte offsets on `char` boundaries; findings come sorted by start and
-//!   non-overlapping.
+//! - [`Scanner`] finds [`Finding`]s: kind, byte span, score, detector id. Build it once with
+//!   [`Scanner::builtin`] or [`Scanner::builder`] (categories, kinds, host [`Detector`]s,
+//!   allow-lists, deny-terms, a minimum score) and share it.
+//! - [`Kind`] and [`Category`] name what was found with stable snake_case ids: `email`,
+//!   `us_ssn`, `credit_card`, `aws_access_key_id`, … ([`Kind::builtin_kinds`] lists them).
+//! - [`validate`] holds the checksum and structure functions the detectors use (Luhn, IBAN
+//!   mod-97, ABA, NPI, DEA, SSN and ITIN rules, entropy).
+//!
+//! ## How detection works
+//!
+//! Regexes propose, validators confirm, context words decide the ambiguous. The engine runs three
+//! cheap passes over a text (an Aho-Corasick automaton over every detector's literal anchors,
+//! `memchr` for `@`, a word-at-a-time scan for ASCII digits) and calls a detector only where one
+//! of its triggers fired; the detector reads a bounded window around the trigger. Overlaps are
+//! resolved by specificity: a connection string beats the email-shaped `user@host` inside it, an
+//! IBAN beats the account number inside it.
+//!
+//! ## Untrusted input
+//!
+//! Every scanning entry point accepts any `&str` and never panics; fuzz targets (`fuzz/`) and
+//! property tests (`tests/props.rs`) hold the crate to this. Scans take time linear in the input:
+//! regexes run on the `regex` crate (no backtracking), validators and context look-ups read
+//! bounded windows, and repeated anchors (a megabyte of `eyJ`, of `@`, of digits) cannot make a
+//! detector re-read the same bytes (`tests/linear.rs`). Only host configuration (custom
+//! patterns, ids) can fail, at build time, with a [`BuildError`] that names the offending item.
+//!
+//! ## Security model
+//!
+//! - A [`Finding`] holds a span, never the matched text; [`Finding::text`] is the one way to get
+//!   at the value, from the haystack the caller already holds. `Debug` and `Display` of findings,
+//!   scanners, builders and errors never print scanned values.
+//! - Hashes of low-entropy values are keyed (HMAC-SHA256 with a host key), never plain SHA-256.
+//! - The library reads no files, opens no sockets, keeps no global mutable state and reads no
+//!   clock: hosts pass time, keys and entropy in. Compiled detector tables are lazily built,
+//!   immutable statics.
+//!
+//! ## Guarantees about results
+//!
+//! Offsets are UTF-8 byte offsets on `char` boundaries. Findings come sorted by start and never
+//! overlap; the same scanner and text always give the same findings. [`Scanner::candidates`]
+//! returns everything proposed before overlap resolution.
 //!
 //! ## Crate features
 //!
