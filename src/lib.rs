@@ -38,6 +38,7 @@ mod finding;
 // -- modules: policy/stream/chat (issue 3) --
 
 // -- modules: keys (issue 4) --
+pub mod keys;
 
 // -- modules: residency (issue 5) --
 
