@@ -2,16 +2,20 @@
 //!
 //! Applications get gateway keys, never provider keys. This module gives a host the whole key
 //! life cycle as pure functions: the host stores [`KeyRecord`]s, supplies the clock
-//! ([`Timestamp`]) and, optionally, the entropy ([`Entropy`]; [`OsEntropy`] with the default
+//! ([`Timestamp`]) and, optionally, the entropy ([`Entropy`]; `OsEntropy` with the default
 //! feature `os-rng`). Nothing here does I/O or reads the time.
 //!
 //! # The key format
 //!
 //! ```text
-//! lg_test_4Fq0c2ZyQm1P7dW3kXbR9sT2uV5wY8zA1cE4gH6jK0mN2pQ9aB3xYz
-//! └┬┘└┬─┘└────┬─────┘└──────────────┬───────────────┘└──┬─┘
-//! brand env  key id (12, public)     secret (32)        CRC-32 (6)
+//! lg_test_r6WpB9uyTpbzlTYREiwNtxo5gmfmS5MKh9gdVix58SyL2EWe8n
+//! └┘ └──┘ └──────────┘└──────────────────────────────┘└────┘
+//!    env
+//! brand   key id (12) secret (32, Base62)             CRC-32
 //! ```
+//!
+//! (a real, checksum-valid test key: [`KeyFormat::check_any_brand`] accepts it, but no
+//! deployment holds its record.)
 //!
 //! `<brand>_<live|test>_` + a 12-character public key id + a 32-character Base62 secret
 //! (≈ 190 bits) + 6 Base62 characters of CRC-32 over everything before them, the prefix
@@ -64,6 +68,9 @@
 //! // A typo never reaches the database.
 //! let typo = presented.replacen("lg_test_", "lg_tset_", 1);
 //! assert_eq!(keys.verify(&typo, None, &request).code(), VerdictCode::Malformed);
+//!
+//! // Secret scanners check any brand, without allocating.
+//! assert!(KeyFormat::check_any_brand("lg_test_r6WpB9uyTpbzlTYREiwNtxo5gmfmS5MKh9gdVix58SyL2EWe8n").is_ok());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
