@@ -7,17 +7,20 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use arbitrary::Arbitrary;
-use libfuzzer_sys::fuzz_target;
 use lastgate::keys::{
     rate, Entropy, EntropyError, Environment, KeyFormat, KeyManager, KeyRecord, KeySpec, Owner,
     Pepper, PepperSet, RateLimit, RateState, Request, Timestamp, VerdictCode,
 };
+use libfuzzer_sys::fuzz_target;
 
 struct Seeded(u64);
 impl Entropy for Seeded {
     fn fill(&mut self, dest: &mut [u8]) -> Result<(), EntropyError> {
         for b in dest {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             *b = (self.0 >> 56) as u8;
         }
         Ok(())
@@ -42,10 +45,17 @@ fn fixture() -> &'static Fixture {
         let spec = KeySpec::new(Owner::new("t", "a"), Environment::Test)
             .scopes(["chat:*", "models:read"])
             .models(["gpt-4o*"])
-            .ip_allow(["10.0.0.0/8".parse().unwrap(), "2001:db8::/32".parse().unwrap()])
+            .ip_allow([
+                "10.0.0.0/8".parse().unwrap(),
+                "2001:db8::/32".parse().unwrap(),
+            ])
             .rate_limit(RateLimit::new(10, Duration::from_secs(1), 3).unwrap());
         let issued = manager
-            .issue(&spec, Timestamp::from_unix_secs(1_767_225_600), &mut Seeded(9))
+            .issue(
+                &spec,
+                Timestamp::from_unix_secs(1_767_225_600),
+                &mut Seeded(9),
+            )
             .unwrap();
         Fixture {
             manager,
@@ -89,9 +99,18 @@ fuzz_target!(|input: Input<'_>| {
     if input.pepper_version % 4 == 0 {
         record.pepper_version = input.pepper_version;
     }
-    if let Ok(l) = RateLimit::new(input.rate.0, Duration::from_millis(input.rate.1), input.rate.2) {
+    if let Ok(l) = RateLimit::new(
+        input.rate.0,
+        Duration::from_millis(input.rate.1),
+        input.rate.2,
+    ) {
         record.rate_limit = Some(l);
-        let _ = rate::step(&l, record.rate_state, Timestamp::from_unix_millis(input.now), input.cost);
+        let _ = rate::step(
+            &l,
+            record.rate_state,
+            Timestamp::from_unix_millis(input.now),
+            input.cost,
+        );
     }
 
     let mutated;
@@ -129,7 +148,10 @@ fuzz_target!(|input: Input<'_>| {
         assert_eq!(token, f.key, "only the real key can be valid");
     }
     if token != f.key {
-        assert!(matches!(v.code(), VerdictCode::Malformed | VerdictCode::NotFound));
+        assert!(matches!(
+            v.code(),
+            VerdictCode::Malformed | VerdictCode::NotFound
+        ));
         assert!(v.effects().is_empty());
     }
     let mut after = record.clone();
