@@ -79,6 +79,14 @@ pub struct KeyRecord {
     pub rotated_to: Option<KeyId>,
 }
 
+impl KeyRecord {
+    /// Revokes the key at `now` (keeps an earlier revocation time). Verification answers
+    /// `revoked` from then on; store the updated record.
+    pub fn revoke(&mut self, now: Timestamp) {
+        self.revoked_at = Some(self.revoked_at.map_or(now, |t| t.min(now)));
+    }
+}
+
 /// What to issue: owner, environment and grants. Built with chained setters.
 ///
 /// ```

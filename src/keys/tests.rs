@@ -199,6 +199,12 @@ fn verification_order() {
     r.ip_allow = vec!["192.0.2.0/24".parse().unwrap()];
     assert_eq!(m.verify(key, Some(&r), &req).code(), VerdictCode::Revoked);
 
+    let mut r = rec.clone();
+    r.revoke(NOW);
+    r.revoke(NOW.saturating_add(Duration::from_secs(5)));
+    assert_eq!(r.revoked_at, Some(NOW));
+    assert_eq!(m.verify(key, Some(&r), &req).code(), VerdictCode::Revoked);
+
     // 5. not yet valid / expired (the expiry instant is already expired).
     let mut r = rec.clone();
     r.not_before = Timestamp::from_unix_millis(NOW.as_unix_millis() + 1);
