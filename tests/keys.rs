@@ -318,3 +318,25 @@ fn lastgate_crc(mut v: u32) -> String {
     }
     out.into_iter().collect()
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    /// The documented candidate regex and the format check agree: a full match is exactly a
+    /// token that passes every check but (possibly) the checksum.
+    #[test]
+    fn candidate_pattern_agrees_with_the_format_check(
+        brand in "[a-z][a-z0-9]{0,16}|[a-zA-Z0-9_]{0,18}",
+        env in "live|test|live|test|prod|tes|lives",
+        sep in "_|_|_|-|__|",
+        body in "[0-9A-Za-z]{50}|[0-9A-Za-z]{49,51}|[0-9A-Za-z_.é-]{50}",
+    ) {
+        let s = format!("{brand}_{env}{sep}{body}");
+        let re = regex::Regex::new(&format!("^(?:{})$", lastgate::keys::CANDIDATE_PATTERN)).unwrap();
+        let shape_ok = matches!(
+            KeyFormat::check_any_brand(&s),
+            Ok(_) | Err(FormatError::Checksum)
+        );
+        prop_assert_eq!(re.is_match(&s), shape_ok, "{}", s);
+    }
+}

@@ -69,6 +69,11 @@ const ENV_LEN: usize = 4;
 pub const MIN_TOKEN_LEN: usize = BRAND_MIN_LEN + ENV_LEN + 2 + BODY_LEN;
 /// Longest possible token: 16-byte brand + `_live_` + body = 72 bytes.
 pub const MAX_TOKEN_LEN: usize = BRAND_MAX_LEN + ENV_LEN + 2 + BODY_LEN;
+/// A regex (for the `regex` crate) whose full matches are exactly the tokens that pass every
+/// check of [`KeyFormat::check_any_brand`] except the checksum. Secret scanners use it to find
+/// candidates (bounded by bytes outside `[0-9A-Za-z_]`), then confirm them with
+/// [`KeyFormat::check_any_brand`].
+pub const CANDIDATE_PATTERN: &str = r"[a-z][a-z0-9]{1,15}_(?:live|test)_[0-9A-Za-z]{50}";
 /// The brand of [`KeyFormat::default`].
 pub const DEFAULT_BRAND: &str = "lg";
 
@@ -318,8 +323,9 @@ fn is_valid_brand(b: &[u8]) -> bool {
 ///
 /// A token is 56 + brand length bytes long: [`MIN_TOKEN_LEN`] (58) to [`MAX_TOKEN_LEN`] (72);
 /// with the default brand, 58. A regex that finds candidates for any brand is
-/// `[a-z][a-z0-9]{1,15}_(?:live|test)_[0-9A-Za-z]{50}` (bound it by non-`[0-9A-Za-z_]` bytes);
-/// [`KeyFormat::check_any_brand`] then confirms the checksum without allocating.
+/// [`CANDIDATE_PATTERN`], `[a-z][a-z0-9]{1,15}_(?:live|test)_[0-9A-Za-z]{50}` (bound it by
+/// bytes outside `[0-9A-Za-z_]`); [`KeyFormat::check_any_brand`] then confirms the checksum
+/// without allocating.
 #[derive(Clone, PartialEq, Eq)]
 pub struct KeyFormat {
     // At most 16 ASCII bytes; kept inline so the format is cheap to clone.

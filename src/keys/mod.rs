@@ -136,7 +136,8 @@ pub use entropy::{Entropy, EntropyError};
 pub use error::KeyError;
 pub use format::{
     Environment, FormatError, KeyFormat, KeyId, ParsedKey, BODY_LEN, BRAND_MAX_LEN, BRAND_MIN_LEN,
-    CHECKSUM_LEN, DEFAULT_BRAND, KEY_ID_LEN, MAX_TOKEN_LEN, MIN_TOKEN_LEN, SECRET_LEN,
+    CANDIDATE_PATTERN, CHECKSUM_LEN, DEFAULT_BRAND, KEY_ID_LEN, MAX_TOKEN_LEN, MIN_TOKEN_LEN,
+    SECRET_LEN,
 };
 pub use grants::{
     is_valid_model_pattern, is_valid_scope, model_allowed, scope_covers, MAX_GRANT_LEN,
