@@ -82,6 +82,7 @@ pub mod validate;
 // -- modules: policy/stream/chat (issue 3) --
 
 // -- modules: keys (issue 4) --
+pub mod keys;
 
 // -- modules: residency (issue 5) --
 
