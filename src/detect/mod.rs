@@ -23,6 +23,7 @@ pub(crate) mod phi;
 pub(crate) mod pii;
 pub(crate) mod secrets;
 // -- detect modules: extra families --
+mod gateway;
 
 pub(crate) use custom::DenyTerms;
 pub use custom::Detector;
@@ -332,6 +333,7 @@ pub(crate) fn builtin() -> Vec<Arc<dyn Detect>> {
     all.extend(financial::detectors());
     all.extend(secrets::detectors());
     // -- detect registry: extra families --
+    all.extend(gateway::detectors());
     all
 }
 

@@ -696,9 +696,15 @@ mod tests {
     fn contained_literals_are_dispatched_too() {
         // Leftmost-longest matching sees only "sk-ant-" here; the "sk-" and "ant" detectors
         // must still be called.
-        let a = Detector::regex("short_anchor", r"sk-[a-z]+").unwrap().keywords(["sk-"]);
-        let b = Detector::regex("long_anchor", r"sk-ant-[a-z]+").unwrap().keywords(["sk-ant-"]);
-        let c = Detector::regex("inner_anchor", r"ant-[a-z]+").unwrap().keywords(["ANT"]);
+        let a = Detector::regex("short_anchor", r"sk-[a-z]+")
+            .unwrap()
+            .keywords(["sk-"]);
+        let b = Detector::regex("long_anchor", r"sk-ant-[a-z]+")
+            .unwrap()
+            .keywords(["sk-ant-"]);
+        let c = Detector::regex("inner_anchor", r"ant-[a-z]+")
+            .unwrap()
+            .keywords(["ANT"]);
         let s = Scanner::builder()
             .no_builtins()
             .detector(a)
@@ -706,7 +712,11 @@ mod tests {
             .detector(c)
             .build()
             .unwrap();
-        let ids: Vec<&str> = s.candidates("key sk-ant-xyz").iter().map(|f| f.detector()).collect();
+        let ids: Vec<&str> = s
+            .candidates("key sk-ant-xyz")
+            .iter()
+            .map(|f| f.detector())
+            .collect();
         assert!(ids.contains(&"short_anchor"), "{ids:?}");
         assert!(ids.contains(&"long_anchor"), "{ids:?}");
         assert!(ids.contains(&"inner_anchor"), "{ids:?}");
