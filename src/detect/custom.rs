@@ -36,9 +36,9 @@ type Validator = Arc<dyn Fn(&str) -> bool + Send + Sync + RefUnwindSafe + Unwind
 ///
 /// # Semantics
 ///
-/// - With keywords, the regex runs only on texts that contain one of them (ASCII
-///   case-insensitive). Without keywords it runs on every text; the `regex` crate's own literal
-///   optimisations apply.
+/// - With keywords, the regex runs only on texts that contain one of them, as written, in lower
+///   case, in upper case or capitalized. Without keywords it runs on every text; the `regex`
+///   crate's own literal optimisations apply.
 /// - A match is reported with the detector's score (0.8 by default). When context words are
 ///   given, a match with a context word within 64 bytes before or 32 bytes after it keeps that
 ///   score and one without is lowered to 0.4, under the default minimum score of 0.5.
@@ -92,8 +92,8 @@ impl Detector {
         self
     }
 
-    /// Runs the regex only on texts that contain one of these literals (ASCII
-    /// case-insensitive). Empty strings are ignored.
+    /// Runs the regex only on texts that contain one of these literals, as written, in lower
+    /// case, in upper case or capitalized. Empty strings are ignored.
     pub fn keywords<I, S>(mut self, keywords: I) -> Detector
     where
         I: IntoIterator<Item = S>,

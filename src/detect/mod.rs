@@ -40,6 +40,9 @@ pub(crate) const SCORE_WEAK: f32 = 0.3;
 /// The default minimum score of a scanner.
 pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 
+/// The shortest token that [`Trigger::TokenPrefixes`] looks at, in bytes.
+pub(crate) const MIN_PREFIXED_TOKEN: usize = 16;
+
 /// How far before a candidate the built-in detectors look for context words, in bytes.
 pub(crate) const CONTEXT_BEFORE: usize = 64;
 /// How far after a candidate the built-in detectors look for context words, in bytes.
@@ -48,9 +51,17 @@ pub(crate) const CONTEXT_AFTER: usize = 32;
 /// Where the engine should call a detector.
 #[derive(Clone, Debug)]
 pub(crate) enum Trigger {
-    /// At every occurrence of one of these literals, matched ASCII case-insensitively. The
-    /// literals should be at least three bytes long: short anchors slow the shared automaton.
+    /// At every occurrence of one of these literals, as written, in lower case, in upper case
+    /// or capitalized (`password`, `PASSWORD`, `Password`). List other spellings (`apiKey`)
+    /// explicitly. Matching is case-sensitive so that the shared automaton keeps its SIMD
+    /// prefilter: keep literals at least three bytes long and few (tens, not hundreds).
     Literals(Vec<String>),
+    /// At the start of every token of at least [`MIN_PREFIXED_TOKEN`] bytes (a maximal run of
+    /// ASCII letters, digits, `_`, `-` and `.`) that begins with one of these prefixes, matched
+    /// exactly. This is the trigger for vendor tokens: hundreds of prefixes cost one cheap pass
+    /// that only stops at long tokens. `Hit::literal` numbers prefixes after any `Literals` of
+    /// the same detector, in trigger order.
+    TokenPrefixes(Vec<String>),
     /// Once per run of ASCII digits (digits joined by single separators, see [`DigitRun`]) with
     /// at least `min_digits` digits.
     Digits {
@@ -112,7 +123,8 @@ pub(crate) struct Hit {
     /// End of the trigger: end of the literal, the byte after `@`, end of the run, or the text
     /// length.
     pub(crate) end: usize,
-    /// For [`Trigger::Literals`]: the index of the literal in the detector's list.
+    /// For [`Trigger::Literals`] and [`Trigger::TokenPrefixes`]: the index of the literal in
+    /// the detector's literals, counted across its triggers in order.
     pub(crate) literal: usize,
     /// For [`Trigger::Digits`]: the run.
     pub(crate) run: DigitRun,

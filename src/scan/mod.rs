@@ -56,6 +56,7 @@ pub struct Scanner {
 struct Inner {
     detectors: Vec<Arc<dyn Detect>>,
     literals: Option<prefilter::Literals>,
+    prefixes: Option<prefilter::Prefixes>,
     at: Vec<usize>,
     /// `(detector, min_digits)`, sorted by `min_digits`.
     digits: Vec<(usize, usize)>,
@@ -191,7 +192,31 @@ impl Scanner {
             }
         }
 
+        // Each pass delivers its hits in increasing order; a detector fed by two passes starts
+        // each with a fresh resume offset (duplicates are removed below).
+        if let Some(prefixes) = &inner.prefixes {
+            resume.iter_mut().for_each(|r| *r = 0);
+            prefilter::long_tokens(bytes, prefixes.min_len, |s, e| {
+                let token = &bytes[s..e];
+                for (d, literal, len) in prefixes.matching(token) {
+                    if s < resume[d] {
+                        continue;
+                    }
+                    let det = &inner.detectors[d];
+                    let hit = Hit {
+                        start: s,
+                        end: s + len,
+                        literal,
+                        run: Default::default(),
+                    };
+                    let mut cx = Cx::new(text, det.id(), &mut raw);
+                    resume[d] = det.detect(&mut cx, &hit).max(s + 1);
+                }
+            });
+        }
+
         if !inner.at.is_empty() {
+            resume.iter_mut().for_each(|r| *r = 0);
             for pos in memchr::memchr_iter(b'@', bytes) {
                 for &d in &inner.at {
                     if pos < resume[d] {
@@ -211,6 +236,7 @@ impl Scanner {
         }
 
         if !inner.digits.is_empty() {
+            resume.iter_mut().for_each(|r| *r = 0);
             let mut i = 0;
             while let Some(p) = next_digit(bytes, i) {
                 let run = digit_run(bytes, p);
@@ -249,6 +275,26 @@ impl Scanner {
             det.detect(&mut cx, &hit);
         }
 
+        // The same candidate reached through two passes counts once.
+        raw.sort_by(|a, b| {
+            let (fa, fb) = (&a.finding, &b.finding);
+            (fa.start(), fa.end(), fa.kind().as_str(), fa.detector())
+                .cmp(&(fb.start(), fb.end(), fb.kind().as_str(), fb.detector()))
+                .then(b.finding.score().total_cmp(&a.finding.score()))
+        });
+        raw.dedup_by(|b, a| {
+            (
+                a.finding.start(),
+                a.finding.end(),
+                a.finding.kind(),
+                a.finding.detector(),
+            ) == (
+                b.finding.start(),
+                b.finding.end(),
+                b.finding.kind(),
+                b.finding.detector(),
+            )
+        });
         cands.reserve(raw.len());
         for c in raw {
             let f = c.finding;
@@ -578,19 +624,31 @@ fn assemble(
         .filter(|d| d.kinds().iter().any(|k| enabled.contains(k)))
         .collect();
     let mut lits = Vec::new();
+    let mut prefixes = Vec::new();
     let mut at = Vec::new();
     let mut digits = Vec::new();
     let mut whole = Vec::new();
     let mut max_len = 1;
     for (i, d) in detectors.iter().enumerate() {
         max_len = max_len.max(d.max_len());
+        // Literal indices run across all of a detector's literal-bearing triggers.
+        let mut li = 0;
         for t in d.triggers() {
             match t {
                 Trigger::Literals(ls) => {
-                    for (li, l) in ls.into_iter().enumerate() {
+                    for l in ls {
                         if !l.is_empty() {
                             lits.push((i, li, l));
                         }
+                        li += 1;
+                    }
+                }
+                Trigger::TokenPrefixes(ps) => {
+                    for p in ps {
+                        if !p.is_empty() {
+                            prefixes.push((i, li, p));
+                        }
+                        li += 1;
                     }
                 }
                 Trigger::At => at.push(i),
@@ -604,6 +662,7 @@ fn assemble(
     Scanner {
         inner: Arc::new(Inner {
             literals: prefilter::Literals::build(&lits),
+            prefixes: prefilter::Prefixes::build(&prefixes, detect::MIN_PREFIXED_TOKEN),
             detectors,
             at,
             digits,
@@ -724,6 +783,51 @@ mod tests {
         let f = s.scan("key sk-ant-xyz");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].detector(), "long_anchor");
+    }
+
+    /// A detector fed by a literal and by token prefixes, reporting what it was called with.
+    struct Probe;
+
+    impl Detect for Probe {
+        fn id(&self) -> &'static str {
+            "probe"
+        }
+        fn kinds(&self) -> Vec<Kind> {
+            vec![Kind::custom("probe")]
+        }
+        fn triggers(&self) -> Vec<Trigger> {
+            vec![
+                Trigger::Literals(vec!["marker".into()]),
+                Trigger::TokenPrefixes(vec!["tok_".into(), "tok_long_".into()]),
+            ]
+        }
+        fn max_len(&self) -> usize {
+            64
+        }
+        fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+            // Encode the literal index in the score: 0.1 per index step.
+            let score = 0.5 + 0.1 * hit.literal as f32;
+            cx.emit(Kind::custom("probe"), hit.start, hit.end, score, 50);
+            hit.end
+        }
+    }
+
+    #[test]
+    fn token_prefixes_fire_at_long_token_starts_only() {
+        let mut enabled = HashSet::new();
+        enabled.insert(Kind::custom("probe"));
+        let s = assemble(vec![Arc::new(Probe)], enabled, HashSet::new(), None, 0.0);
+        let text = "x tok_0123456789abcdef, tok_short, Marker; a.tok_0123456789abcdef \
+                    tok_long_0123456789 mid-tok_0123456789abcdef";
+        let got: Vec<(&str, f32)> = s
+            .candidates(text)
+            .iter()
+            .map(|f| (f.text(text).unwrap(), (f.score() * 10.0).round() / 10.0))
+            .collect();
+        // "tok_short" is too short; "a.tok_…" and "mid-tok_…" do not start with the prefix;
+        // "tok_long_…" is offered its longest prefix first (index 2, after the literal at 0
+        // and "tok_" at 1), whose resume offset then covers the shorter one.
+        assert_eq!(got, [("tok_", 0.6), ("Marker", 0.5), ("tok_long_", 0.7)]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! anchors, `memchr` for `@`, and a word-at-a-time scan for ASCII digits. Detectors run only at
 //! their hits, so prose without anchors, digits or `@` costs little more than the passes.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::detect::{is_word_byte, DigitRun};
 
@@ -24,13 +24,31 @@ pub(crate) struct LiteralTarget {
 
 /// One automaton for every detector's literal anchors.
 ///
-/// The automaton reports leftmost-longest, non-overlapping matches. A literal that is contained
-/// in a longer one (`sk-` in `sk-ant-`) would then never be seen where the longer one matches,
-/// so each pattern carries the targets of every literal it contains.
+/// Matching is case-sensitive over explicit case variants of each literal (as written, lower,
+/// upper, capitalized): aho-corasick's SIMD prefilter does not work with ASCII case folding,
+/// and with it the automaton runs several times faster (measured: 56 keyword variants at about
+/// 2 GB/s on prose, against about 0.3-0.5 GB/s for the same keywords case-folded).
+///
+/// The automaton reports leftmost, non-overlapping matches, longest pattern first. A literal
+/// that is contained in a longer one (`sk-` in `sk-ant-`) would then never be seen where the
+/// longer one matches, so each pattern carries the targets of every literal it contains.
 #[derive(Clone, Debug)]
 pub(crate) struct Literals {
     pub(crate) ac: AhoCorasick,
     pub(crate) targets: Vec<Vec<LiteralTarget>>,
+}
+
+/// The spellings a literal is matched in.
+pub(crate) fn case_variants(lit: &str) -> Vec<String> {
+    let lower = lit.to_ascii_lowercase();
+    let mut cap = lower.clone();
+    if let Some(first) = cap.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    let mut v = vec![lit.to_string(), lower, lit.to_ascii_uppercase(), cap];
+    v.sort();
+    v.dedup();
+    v
 }
 
 impl Literals {
@@ -39,52 +57,150 @@ impl Literals {
         if lits.is_empty() {
             return None;
         }
-        // Distinct patterns, compared ASCII case-insensitively.
-        let mut patterns: Vec<String> = Vec::new();
-        for (_, _, l) in lits {
-            let low = l.to_ascii_lowercase();
-            if !patterns.contains(&low) {
-                patterns.push(low);
-            }
-        }
+        let expanded: Vec<(usize, usize, String)> = lits
+            .iter()
+            .flat_map(|(d, li, l)| case_variants(l).into_iter().map(move |v| (*d, *li, v)))
+            .collect();
+        let mut patterns: Vec<String> = expanded.iter().map(|(_, _, v)| v.clone()).collect();
+        // Longest first: with leftmost-first semantics that prefers the longest pattern among
+        // those starting at the same position.
+        patterns.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        patterns.dedup();
         let mut targets: Vec<Vec<LiteralTarget>> = vec![Vec::new(); patterns.len()];
         for (pi, p) in patterns.iter().enumerate() {
-            for (det, li, l) in lits {
-                let low = l.to_ascii_lowercase();
-                // Every occurrence of the literal inside the pattern (usually one, at 0).
+            for (det, li, v) in &expanded {
                 let mut from = 0;
-                while let Some(off) = p.get(from..).and_then(|rest| rest.find(low.as_str())) {
+                while let Some(off) = p.get(from..).and_then(|rest| rest.find(v.as_str())) {
                     let offset = from + off;
-                    targets[pi].push(LiteralTarget {
+                    let t = LiteralTarget {
                         detector: *det,
                         literal: *li,
                         offset,
-                        len: low.len(),
-                    });
+                        len: v.len(),
+                    };
+                    if !targets[pi].iter().any(|x| {
+                        (x.detector, x.literal, x.offset) == (t.detector, t.literal, t.offset)
+                    }) {
+                        targets[pi].push(t);
+                    }
                     from = offset + 1;
                 }
             }
             targets[pi].sort_by_key(|t| (t.offset, t.detector, t.literal));
         }
         let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::LeftmostFirst)
             .build(&patterns)
-            .or_else(|_| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&patterns)
-            })
             .ok()?;
         Some(Literals { ac, targets })
+    }
+}
+
+/// Exact prefixes looked up at the start of long tokens (see [`long_tokens`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Prefixes {
+    /// By first byte: `(prefix, detector, literal index)`.
+    by_first: Vec<Vec<(Box<[u8]>, usize, usize)>>,
+    pub(crate) min_len: usize,
+}
+
+impl Prefixes {
+    pub(crate) fn build(prefixes: &[(usize, usize, String)], min_len: usize) -> Option<Prefixes> {
+        if prefixes.is_empty() {
+            return None;
+        }
+        let mut by_first: Vec<Vec<(Box<[u8]>, usize, usize)>> = vec![Vec::new(); 256];
+        for (d, li, p) in prefixes {
+            if let Some(&b) = p.as_bytes().first() {
+                by_first[usize::from(b)].push((p.as_bytes().into(), *d, *li));
+            }
+        }
+        for list in &mut by_first {
+            // Longest first, so a detector sees its most specific prefix.
+            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
+        }
+        Some(Prefixes { by_first, min_len })
+    }
+
+    /// The prefixes that `token` starts with.
+    #[inline]
+    pub(crate) fn matching<'a>(
+        &'a self,
+        token: &'a [u8],
+    ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+        let list: &[(Box<[u8]>, usize, usize)] = token
+            .first()
+            .map(|b| self.by_first[usize::from(*b)].as_slice())
+            .unwrap_or(&[]);
+        list.iter()
+            .filter(move |(p, _, _)| token.starts_with(p))
+            .map(|(p, d, li)| (*d, *li, p.len()))
+    }
+}
+
+/// A byte that can be part of a vendor token: ASCII letter, digit, `_`, `-` or `.`.
+#[inline]
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// Calls `f(start, end)` for every maximal token (see [`is_token_byte`]) of at least `min_len`
+/// bytes, in order. `min_len` must be at least 15: every such token then contains a whole
+/// 8-byte-aligned block, so the scan only stops at blocks whose bytes all lie in `0x2D..=0x7A`
+/// (no space, newline, comma, quote or non-ASCII byte), which prose rarely has.
+pub(crate) fn long_tokens(bytes: &[u8], min_len: usize, mut f: impl FnMut(usize, usize)) {
+    debug_assert!(min_len >= 15);
+    let n = bytes.len();
+    let mut i = 0;
+    let mut done = 0; // everything before this offset has been examined
+    while i + 8 <= n {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[i..i + 8]);
+        let x = u64::from_le_bytes(w);
+        if has_less(x, 0x2D) || has_more(x, 0x7A) {
+            i += 8;
+            continue;
+        }
+        let mut p = i.max(done);
+        while p < i + 8 {
+            if !is_token_byte(bytes[p]) {
+                p += 1;
+                continue;
+            }
+            let mut s = p;
+            while s > done && is_token_byte(bytes[s - 1]) {
+                s -= 1;
+            }
+            let mut e = p;
+            while e < n && is_token_byte(bytes[e]) {
+                e += 1;
+            }
+            if e - s >= min_len && (s == 0 || !is_token_byte(bytes[s - 1])) {
+                f(s, e);
+            }
+            done = e;
+            p = e;
+        }
+        done = done.max(i + 8);
+        i = (done + 7) & !7;
     }
 }
 
 const ONES: u64 = u64::MAX / 255;
 const HIGH: u64 = ONES * 128;
 const LOW7: u64 = ONES * 127;
+
+/// True when some byte of `x` is less than `n` (`n <= 128`; exact).
+#[inline(always)]
+fn has_less(x: u64, n: u8) -> bool {
+    (x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH) != 0
+}
+
+/// True when some byte of `x` is greater than `n` (`n <= 127`; exact).
+#[inline(always)]
+fn has_more(x: u64, n: u8) -> bool {
+    ((x.wrapping_add(ONES * (127 - u64::from(n))) | x) & HIGH) != 0
+}
 
 /// True when some byte of `x` is an ASCII digit (exact; "hasbetween" from Bit Twiddling Hacks
 /// with m = b'0' - 1 and n = b'9' + 1; no byte lane can carry or borrow into the next).
@@ -208,6 +324,59 @@ mod tests {
         fn next_digit_matches_naive(bytes in proptest::collection::vec(any::<u8>(), 0..64), from in 0usize..70) {
             prop_assert_eq!(next_digit(&bytes, from), naive_next_digit(&bytes, from));
         }
+    }
+
+    fn naive_long_tokens(b: &[u8], min: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if is_token_byte(b[i]) {
+                let s = i;
+                while i < b.len() && is_token_byte(b[i]) {
+                    i += 1;
+                }
+                if i - s >= min {
+                    out.push((s, i));
+                }
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn long_tokens_match_naive(
+            text in "([a-z0-9_.-]{0,40}[ ,;:/=+\n\"'é]{0,3}){0,12}",
+            min in 15usize..24,
+        ) {
+            let mut got = Vec::new();
+            long_tokens(text.as_bytes(), min, |s, e| got.push((s, e)));
+            prop_assert_eq!(got, naive_long_tokens(text.as_bytes(), min));
+        }
+    }
+
+    #[test]
+    fn has_less_more_exact() {
+        for b in 0u8..=255 {
+            for lane in 0..8 {
+                let mut w = [b'a'; 8];
+                w[lane] = b;
+                let x = u64::from_le_bytes(w);
+                assert_eq!(has_less(x, 0x2D), b < 0x2D, "byte {b}");
+                assert_eq!(has_more(x, 0x7A), b > 0x7A, "byte {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn variants() {
+        assert_eq!(
+            case_variants("apiKey"),
+            ["APIKEY", "Apikey", "apiKey", "apikey"]
+        );
+        assert_eq!(case_variants("_key"), ["_KEY", "_key"]);
     }
 
     #[test]
