@@ -40,6 +40,7 @@ mod finding;
 // -- modules: keys (issue 4) --
 
 // -- modules: residency (issue 5) --
+pub mod residency;
 
 // -- modules: audit (issue 6) --
 
