@@ -216,13 +216,13 @@ impl serde::Serialize for PolicyHash {
 pub struct Policy {
     pub(crate) hash: PolicyHash,
     pub(crate) regions: Vec<Box<str>>,
-    region_lookup: Vec<(Box<str>, u8)>,
+    region_lookup: Lookup,
     pub(crate) classes: Vec<Box<str>>,
-    class_lookup: Vec<(Box<str>, u8)>,
+    class_lookup: Lookup,
     pub(crate) providers: Vec<ProviderC>,
     pub(crate) rules: Vec<RuleC>,
     raise_category: [Option<u8>; 5],
-    raise_kind: Vec<(Box<str>, u8)>,
+    raise_kind: Lookup,
     pub(crate) table: Vec<Entry>,
     analysis: Analysis,
 }
@@ -258,20 +258,23 @@ fn check_name(name: &str, what: &str) -> Result<(), ResidencyError> {
     }
 }
 
+/// Names sorted for binary search, with their catalog index.
+type Lookup = Vec<(Box<str>, u8)>;
+
 /// Checks a list of names and returns them with a sorted look-up table.
 fn name_list(
     names: &[String],
     what: &str,
     field: &str,
     max: usize,
-) -> Result<(Vec<Box<str>>, Vec<(Box<str>, u8)>), ResidencyError> {
+) -> Result<(Vec<Box<str>>, Lookup), ResidencyError> {
     if names.len() > max {
         return Err(
             ResidencyError::new(ErrorKind::Limit, format!("at most {max} {what}s"))
                 .in_location(|| format!("catalog.{field}")),
         );
     }
-    let mut lookup: Vec<(Box<str>, u8)> = Vec::with_capacity(names.len());
+    let mut lookup: Lookup = Vec::with_capacity(names.len());
     for (i, n) in names.iter().enumerate() {
         check_name(n, what).map_err(|e| e.in_location(|| format!("catalog.{field}[{i}]")))?;
         // `max` is at most 255, so the index fits.

@@ -11,7 +11,7 @@ use crate::{Finding, Kind};
 enum Kinds<'a> {
     #[default]
     None,
-    Kinds(&'a [Kind]),
+    List(&'a [Kind]),
     Findings(&'a [Finding]),
 }
 
@@ -56,7 +56,7 @@ impl<'a> Request<'a> {
 
     /// Sets the kinds the scanner found; they can raise the classification.
     pub fn kinds(mut self, kinds: &'a [Kind]) -> Request<'a> {
-        self.kinds = Kinds::Kinds(kinds);
+        self.kinds = Kinds::List(kinds);
         self
     }
 
@@ -210,7 +210,7 @@ impl<'p> Decision<'p> {
                 };
                 match req.kinds {
                     Kinds::None => {}
-                    Kinds::Kinds(ks) => ks.iter().for_each(|k| raise(*k)),
+                    Kinds::List(ks) => ks.iter().for_each(|k| raise(*k)),
                     Kinds::Findings(fs) => fs.iter().for_each(|f| raise(f.kind())),
                 }
                 (Some(c), c != d)

@@ -290,7 +290,8 @@ impl Raise {
         &self.kinds
     }
 
-    fn is_empty(&self) -> bool {
+    /// True when no mapping is configured.
+    pub fn is_empty(&self) -> bool {
         self.categories.is_empty() && self.kinds.is_empty()
     }
 }
