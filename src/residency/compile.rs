@@ -445,7 +445,7 @@ impl Resolver<'_> {
                 let c = self.value(self.certs, value, "certification")?;
                 RExpr::Cert(1u64 << c)
             }
-            Expr::OnPrem => RExpr::OnPrem,
+            Expr::OnPrem(_) => RExpr::OnPrem,
         })
     }
 }
@@ -486,12 +486,7 @@ fn condition(
                 a.as_str()
             )
         };
-        // `provider.on_prem` is a bare word; its offset is not tracked, so none is given.
-        return Err(if a == Attr::ProviderOnPrem {
-            ResidencyError::new(ErrorKind::UnknownAttribute, msg)
-        } else {
-            ResidencyError::at(ErrorKind::UnknownAttribute, pos, msg)
-        });
+        return Err(ResidencyError::at(ErrorKind::UnknownAttribute, pos, msg));
     }
     let resolved = r.resolve(&cond.expr)?;
     Ok((resolved, cond.to_string().into_boxed_str()))
@@ -1264,6 +1259,12 @@ mod tests {
         let e = err_of(base().rule(Rule::permit("a", "x").providers("user_region == 'EU'")));
         assert_eq!(e.kind(), ErrorKind::UnknownAttribute);
 
+        let e = err_of(base().rule(Rule::permit("a", "x").when("true and provider.on_prem")));
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::UnknownAttribute, Some(9))
+        );
+
         let e = err_of(
             base().rule(Rule::permit("a", "x").providers("provider.name in ['azure-eu', 'gpt']")),
         );
@@ -1566,7 +1567,7 @@ mod tests {
                 values.iter().any(|l| l.text == v) != *negated
             }
             Expr::Contains { value } => p.certifications().contains(&value.text),
-            Expr::OnPrem => p.is_on_prem(),
+            Expr::OnPrem(_) => p.is_on_prem(),
         }
     }
 

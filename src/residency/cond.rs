@@ -128,8 +128,8 @@ pub(crate) enum Expr {
         value: Lit,
     },
     /// `provider.on_prem` (or `provider.on_prem == true/false`, normalised to this form with
-    /// `Not`).
-    OnPrem,
+    /// `Not`), with the attribute's byte offset.
+    OnPrem(usize),
 }
 
 impl Expr {
@@ -143,7 +143,7 @@ impl Expr {
                 f(*attr, *attr_pos)
             }
             Expr::Contains { value } => f(Attr::ProviderCertifications, value.pos),
-            Expr::OnPrem => f(Attr::ProviderOnPrem, 0),
+            Expr::OnPrem(pos) => f(Attr::ProviderOnPrem, *pos),
         }
     }
 }
@@ -265,7 +265,7 @@ fn write_expr(f: &mut fmt::Formatter<'_>, e: &Expr) -> fmt::Result {
             f.write_str("]")
         }
         Expr::Contains { value } => write!(f, "provider.certifications contains '{}'", value.text),
-        Expr::OnPrem => f.write_str("provider.on_prem"),
+        Expr::OnPrem(_) => f.write_str("provider.on_prem"),
     }
 }
 
@@ -571,14 +571,14 @@ impl Parser {
                         }
                     };
                     Ok(if b == (op == CmpOp::Eq) {
-                        Expr::OnPrem
+                        Expr::OnPrem(attr_pos)
                     } else {
-                        Expr::Not(Box::new(Expr::OnPrem))
+                        Expr::Not(Box::new(Expr::OnPrem(attr_pos)))
                     })
                 }
                 Tok::Op(op) => Err(op_err(&format!("`{}`", op.as_str()))),
                 Tok::Word(w) if w == "in" || w == "contains" => Err(op_err(&format!("`{w}`"))),
-                _ => Ok(Expr::OnPrem),
+                _ => Ok(Expr::OnPrem(attr_pos)),
             };
         }
         match self.bump() {
