@@ -103,12 +103,7 @@ pub(crate) fn analyze(policy: &Policy) -> Analysis {
     let mut effective = vec![false; nrules];
     for r in 0..=nr {
         for c in 0..=nc {
-            let Some(entry) = policy
-                .table
-                .get(policy.slot((r < nr).then_some(r as u8), (c < nc).then_some(c as u8)))
-            else {
-                continue;
-            };
+            let entry = policy.entry((r < nr).then_some(r as u8), (c < nc).then_some(c as u8));
             if r < nr && c < nc && entry.allowed.is_empty() {
                 unroutable.push(Unroutable {
                     region: policy.regions[r].to_string(),

@@ -223,7 +223,7 @@ pub struct Policy {
     pub(crate) rules: Vec<RuleC>,
     raise_category: [Option<u8>; 5],
     raise_kind: Lookup,
-    pub(crate) table: Vec<Entry>,
+    table: Vec<Entry>,
     analysis: Analysis,
 }
 
@@ -793,12 +793,21 @@ impl Policy {
         }
     }
 
+    /// The table index of a combination; `None` (and anything out of range) is the "missing"
+    /// slot, so the result is always below `(regions + 1) * (classes + 1)`, the table length.
     pub(crate) fn slot(&self, region: Option<u8>, class: Option<u8>) -> usize {
         let nr = self.regions.len();
         let nc = self.classes.len();
         let r = region.map_or(nr, usize::from).min(nr);
         let c = class.map_or(nc, usize::from).min(nc);
         r * (nc + 1) + c
+    }
+
+    /// The precomputed decision of a combination.
+    #[inline]
+    pub(crate) fn entry(&self, region: Option<u8>, class: Option<u8>) -> &Entry {
+        // In bounds by construction: `build_table` pushes one entry per slot (see `slot`).
+        &self.table[self.slot(region, class)]
     }
 
     pub(crate) fn region_index(&self, name: &str) -> Option<u8> {
@@ -890,15 +899,11 @@ impl Policy {
         let allowed = |p: &Policy, r: &Option<Box<str>>, c: &Option<Box<str>>| {
             let ri = r.as_deref().and_then(|r| p.region_index(r));
             let ci = c.as_deref().and_then(|c| p.class_index(c));
-            p.table
-                .get(p.slot(ri, ci))
-                .map(|e| {
-                    e.allowed
-                        .iter()
-                        .filter_map(|i| p.providers.get(i).map(|p| p.name.to_string()))
-                        .collect::<BTreeSet<String>>()
-                })
-                .unwrap_or_default()
+            p.entry(ri, ci)
+                .allowed
+                .iter()
+                .filter_map(|i| p.providers.get(i).map(|p| p.name.to_string()))
+                .collect::<BTreeSet<String>>()
         };
         let mut changes = Vec::new();
         for r in &regions {

@@ -216,14 +216,7 @@ impl<'p> Decision<'p> {
                 (Some(c), c != d)
             }
         };
-        let slot = policy.slot(region, class);
-        // The table has an entry for every slot; the fallback is unreachable, but if it were
-        // reached it would answer with the fail-closed "missing, missing" entry.
-        let entry = policy
-            .table
-            .get(slot)
-            .or_else(|| policy.table.last())
-            .unwrap_or_else(|| unreachable_entry());
+        let entry = policy.entry(region, class);
         Decision {
             policy,
             entry,
@@ -377,18 +370,6 @@ impl<'p> Decision<'p> {
             missing_attributes: self.missing_attributes().map(str::to_string).collect(),
         }
     }
-}
-
-#[cold]
-fn unreachable_entry() -> &'static Entry {
-    // A policy always has a table (at least one region slot and one classification slot), so
-    // this is never called; an empty leaked entry would still allow nothing.
-    static EMPTY: once_cell::sync::Lazy<Entry> = once_cell::sync::Lazy::new(|| Entry {
-        allowed: super::bits::Bits::empty(0),
-        applied: Box::new([]),
-        determining: Box::new([]),
-    });
-    &EMPTY
 }
 
 impl fmt::Debug for Decision<'_> {
