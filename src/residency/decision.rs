@@ -158,45 +158,21 @@ pub struct Decision<'p> {
     class: Option<u8>,
     declared: Option<u8>,
     raised: bool,
-    /// Bit 0: region missing, 1: region unknown, 2: classification missing, 3: unknown.
+    /// Bit 0: region missing or unknown; bit 1: classification missing or unknown.
     missing: u8,
 }
 
 const REGION_MISSING: u8 = 1;
-const REGION_UNKNOWN: u8 = 2;
-const CLASS_MISSING: u8 = 4;
-const CLASS_UNKNOWN: u8 = 8;
+const CLASS_MISSING: u8 = 2;
 
 impl<'p> Decision<'p> {
     #[inline]
     pub(crate) fn new(policy: &'p Policy, req: &Request<'_>) -> Decision<'p> {
-        let mut missing = 0;
-        let region = match req.user_region {
-            None => {
-                missing |= REGION_MISSING;
-                None
-            }
-            Some(r) => {
-                let i = policy.region_index(r);
-                if i.is_none() {
-                    missing |= REGION_UNKNOWN;
-                }
-                i
-            }
-        };
-        let declared = match req.data_classification {
-            None => {
-                missing |= CLASS_MISSING;
-                None
-            }
-            Some(c) => {
-                let i = policy.class_index(c);
-                if i.is_none() {
-                    missing |= CLASS_UNKNOWN;
-                }
-                i
-            }
-        };
+        // An unknown name is treated exactly like a missing one.
+        let region = req.user_region.and_then(|r| policy.region_index(r));
+        let declared = req.data_classification.and_then(|c| policy.class_index(c));
+        let missing = if region.is_none() { REGION_MISSING } else { 0 }
+            | if declared.is_none() { CLASS_MISSING } else { 0 };
         // A missing classification stays unknown: unknown is already the most restrictive
         // reading, and a lower bound from the kinds could only widen the result.
         let (class, raised) = match declared {
@@ -336,8 +312,8 @@ impl<'p> Decision<'p> {
     pub fn missing_attributes(&self) -> impl Iterator<Item = &'static str> {
         let m = self.missing;
         [
-            (m & (REGION_MISSING | REGION_UNKNOWN) != 0).then_some("user_region"),
-            (m & (CLASS_MISSING | CLASS_UNKNOWN) != 0).then_some("data_classification"),
+            (m & REGION_MISSING != 0).then_some("user_region"),
+            (m & CLASS_MISSING != 0).then_some("data_classification"),
         ]
         .into_iter()
         .flatten()
