@@ -85,6 +85,7 @@ pub mod validate;
 pub mod keys;
 
 // -- modules: residency (issue 5) --
+pub mod residency;
 
 // -- modules: audit (issue 6) --
 
