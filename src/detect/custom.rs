@@ -36,8 +36,9 @@ type Validator = Arc<dyn Fn(&str) -> bool + Send + Sync + RefUnwindSafe + Unwind
 ///
 /// # Semantics
 ///
-/// - With keywords, the regex runs only on texts that contain one of them, as written, in lower
-///   case, in upper case or capitalized. Without keywords it runs on every text; the `regex`
+/// - With keywords, the regex runs only on texts that contain one of them (exactly when the
+///   keyword has an upper-case letter; as written, upper-cased or capitalized when it is all
+///   lower case). Without keywords it runs on every text; the `regex`
 ///   crate's own literal optimisations apply.
 /// - A match is reported with the detector's score (0.8 by default). When context words are
 ///   given, a match with a context word within 64 bytes before or 32 bytes after it keeps that
@@ -92,8 +93,9 @@ impl Detector {
         self
     }
 
-    /// Runs the regex only on texts that contain one of these literals, as written, in lower
-    /// case, in upper case or capitalized. Empty strings are ignored.
+    /// Runs the regex only on texts that contain one of these literals. A keyword with an
+    /// upper-case letter is matched exactly; an all-lower-case one also in upper case and
+    /// capitalized. Empty strings are ignored.
     pub fn keywords<I, S>(mut self, keywords: I) -> Detector
     where
         I: IntoIterator<Item = S>,

@@ -51,8 +51,9 @@ pub(crate) const CONTEXT_AFTER: usize = 32;
 /// Where the engine should call a detector.
 #[derive(Clone, Debug)]
 pub(crate) enum Trigger {
-    /// At every occurrence of one of these literals, as written, in lower case, in upper case
-    /// or capitalized (`password`, `PASSWORD`, `Password`). List other spellings (`apiKey`)
+    /// At every occurrence of one of these literals. A literal with an upper-case letter
+    /// (`eyJ`, `AKIA`) is matched exactly; an all-lower-case keyword also in upper case and
+    /// capitalized (`password`, `PASSWORD`, `Password`). List other spellings (`apiKey`)
     /// explicitly. Matching is case-sensitive so that the shared automaton keeps its SIMD
     /// prefilter: keep literals at least three bytes long and few (tens, not hundreds).
     Literals(Vec<String>),

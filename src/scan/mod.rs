@@ -763,7 +763,7 @@ mod tests {
             .keywords(["sk-ant-"]);
         let c = Detector::regex("inner_anchor", r"ant-[a-z]+")
             .unwrap()
-            .keywords(["ANT"]);
+            .keywords(["ant"]);
         let s = Scanner::builder()
             .no_builtins()
             .detector(a)
