@@ -29,7 +29,10 @@ impl Detect for GatewayKey {
     }
 
     fn triggers(&self) -> Vec<Trigger> {
-        vec![Trigger::Literals(vec!["_live_".into(), "_test_".into()])]
+        vec![Trigger::LiteralsExact(vec![
+            "_live_".into(),
+            "_test_".into(),
+        ])]
     }
 
     fn max_len(&self) -> usize {

@@ -51,10 +51,10 @@ pub(crate) const CONTEXT_AFTER: usize = 32;
 /// Where the engine should call a detector.
 #[derive(Clone, Debug)]
 pub(crate) enum Trigger {
-    /// At every occurrence of one of these literals. A literal with an upper-case letter
-    /// (`eyJ`, `AKIA`) is matched exactly; an all-lower-case keyword also in upper case and
-    /// capitalized (`password`, `PASSWORD`, `Password`). List other spellings (`apiKey`)
-    /// explicitly. Matching is case-sensitive so that the shared automaton keeps its SIMD
+    /// At every occurrence of one of these literals. A keyword (lower-case letters, `_`, `-`,
+    /// such as `password`) is also matched in upper case and capitalized (`PASSWORD`,
+    /// `Password`); any other literal (`eyJ`, `AKIA`, `://`) exactly. List other spellings
+    /// (`apiKey`) explicitly. Matching is case-sensitive so that the shared automaton keeps its SIMD
     /// prefilter: keep literals at least three bytes long and few (tens, not hundreds).
     Literals(Vec<String>),
     /// At the start of every token of at least [`MIN_PREFIXED_TOKEN`] bytes (a maximal run of
@@ -63,6 +63,8 @@ pub(crate) enum Trigger {
     /// that only stops at long tokens. `Hit::literal` numbers prefixes after any `Literals` of
     /// the same detector, in trigger order.
     TokenPrefixes(Vec<String>),
+    /// Like [`Trigger::Literals`], always matched exactly as written.
+    LiteralsExact(Vec<String>),
     /// Once per run of ASCII digits (digits joined by single separators, see [`DigitRun`]) with
     /// at least `min_digits` digits.
     Digits {

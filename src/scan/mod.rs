@@ -638,7 +638,15 @@ fn assemble(
                 Trigger::Literals(ls) => {
                     for l in ls {
                         if !l.is_empty() {
-                            lits.push((i, li, l));
+                            lits.push((i, li, l, false));
+                        }
+                        li += 1;
+                    }
+                }
+                Trigger::LiteralsExact(ls) => {
+                    for l in ls {
+                        if !l.is_empty() {
+                            lits.push((i, li, l, true));
                         }
                         li += 1;
                     }
@@ -718,6 +726,19 @@ mod tests {
         let mut second = Vec::new();
         resolve(&mut rev, &mut second);
         assert_eq!(first, second);
+    }
+
+    #[test]
+    fn builtin_literals_fit_the_simd_prefilter() {
+        let s = Scanner::builtin();
+        let n = s.inner.literals.as_ref().map_or(0, |l| l.patterns);
+        assert!(
+            n <= prefilter::PREFILTER_PATTERN_BUDGET,
+            "{n} literal patterns: past {} the shared automaton loses its SIMD prefilter and \
+             every scan slows down several times; move vendor prefixes to TokenPrefixes or use \
+             fewer keywords",
+            prefilter::PREFILTER_PATTERN_BUDGET
+        );
     }
 
     #[test]

@@ -36,13 +36,22 @@ pub(crate) struct LiteralTarget {
 pub(crate) struct Literals {
     pub(crate) ac: AhoCorasick,
     pub(crate) targets: Vec<Vec<LiteralTarget>>,
+    /// Number of distinct patterns in the automaton.
+    pub(crate) patterns: usize,
 }
 
-/// The spellings a literal is matched in: a literal with an upper-case letter (`eyJ`, `AKIA`,
-/// `AccountKey=`) is matched exactly; an all-lower-case one (a keyword such as `password`) is
-/// matched as written, in upper case and capitalized.
+/// The spellings a literal is matched in. A keyword (lower-case letters, `_` and `-`, starting
+/// with a letter or `_`, such as `password` or `_key`) is matched as written, in upper case and
+/// capitalized; anything else (`eyJ`, `AKIA`, `AccountKey=`, `://`, `-u `) exactly.
 pub(crate) fn case_variants(lit: &str) -> Vec<String> {
-    if lit.bytes().any(|b| b.is_ascii_uppercase()) {
+    let b = lit.as_bytes();
+    let keyword = b
+        .first()
+        .is_some_and(|c| c.is_ascii_lowercase() || *c == b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || *c == b'_' || *c == b'-')
+        && b.iter().any(u8::is_ascii_lowercase);
+    if !keyword {
         return vec![lit.to_string()];
     }
     let mut cap = lit.to_string();
@@ -55,15 +64,27 @@ pub(crate) fn case_variants(lit: &str) -> Vec<String> {
     v
 }
 
+/// aho-corasick's SIMD (Teddy) prefilter handles at most 64 patterns; past that the shared
+/// automaton runs byte by byte, several times slower. The built-in detectors stay within it
+/// (a unit test checks).
+pub(crate) const PREFILTER_PATTERN_BUDGET: usize = 64;
+
 impl Literals {
-    /// `lits[i] = (detector, literal index, literal)`. Returns `None` when there are none.
-    pub(crate) fn build(lits: &[(usize, usize, String)]) -> Option<Literals> {
+    /// `lits[i] = (detector, literal index, literal, exact)`. Returns `None` when there are none.
+    pub(crate) fn build(lits: &[(usize, usize, String, bool)]) -> Option<Literals> {
         if lits.is_empty() {
             return None;
         }
         let expanded: Vec<(usize, usize, String)> = lits
             .iter()
-            .flat_map(|(d, li, l)| case_variants(l).into_iter().map(move |v| (*d, *li, v)))
+            .flat_map(|(d, li, l, exact)| {
+                let vs = if *exact {
+                    vec![l.clone()]
+                } else {
+                    case_variants(l)
+                };
+                vs.into_iter().map(move |v| (*d, *li, v))
+            })
             .collect();
         let mut patterns: Vec<String> = expanded.iter().map(|(_, _, v)| v.clone()).collect();
         // Longest first: with leftmost-first semantics that prefers the longest pattern among
@@ -96,7 +117,11 @@ impl Literals {
             .match_kind(MatchKind::LeftmostFirst)
             .build(&patterns)
             .ok()?;
-        Some(Literals { ac, targets })
+        Some(Literals {
+            ac,
+            targets,
+            patterns: patterns.len(),
+        })
     }
 }
 
@@ -382,6 +407,9 @@ mod tests {
             ["PASSWORD", "Password", "password"]
         );
         assert_eq!(case_variants("_key"), ["_KEY", "_key"]);
+        assert_eq!(case_variants("-u "), ["-u "]);
+        assert_eq!(case_variants("://"), ["://"]);
+        assert_eq!(case_variants("hooks.slack.com/"), ["hooks.slack.com/"]);
     }
 
     #[test]
