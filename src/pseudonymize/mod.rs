@@ -189,6 +189,23 @@ fn parse_token(t: &str) -> Option<(&str, u64)> {
     Some((prefix, n.parse().ok()?))
 }
 
+/// Appends `s` escaped for the inside of a JSON string.
+fn push_json_escaped(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+}
+
 impl Vault {
     /// An empty vault keyed by `key`.
     pub fn new(key: VaultKey) -> Vault {
@@ -284,6 +301,28 @@ impl Vault {
         partial: bool,
         out: &mut String,
     ) -> (usize, bool) {
+        self.restore_with(text, partial, false, out)
+    }
+
+    /// Like [`Vault::restore`] for JSON text (tool-call `arguments`, `partial_json` deltas):
+    /// values are written JSON-string-escaped, so a value holding `"` or `\` keeps the JSON
+    /// valid where the placeholder sat inside a string.
+    pub fn restore_json_fragment<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut out = String::new();
+        let (done, _) = self.restore_with(text, false, true, &mut out);
+        if done == usize::MAX {
+            return Cow::Borrowed(text);
+        }
+        Cow::Owned(out)
+    }
+
+    pub(crate) fn restore_with(
+        &self,
+        text: &str,
+        partial: bool,
+        escape: bool,
+        out: &mut String,
+    ) -> (usize, bool) {
         let b = text.as_bytes();
         let mut last = 0usize;
         let mut replaced = false;
@@ -321,7 +360,11 @@ impl Vault {
                         out.reserve(text.len() + 64);
                     }
                     out.push_str(&text[last..i]);
-                    out.push_str(&e.value);
+                    if escape {
+                        push_json_escaped(&e.value, out);
+                    } else {
+                        out.push_str(&e.value);
+                    }
                     last = j + 1;
                     replaced = true;
                 }
@@ -427,6 +470,16 @@ mod tests {
         assert_eq!(v.restore(".*+?[EMAIL_2]$^\\"), ".*+?u1@x.io$^\\");
         assert!(matches!(v.restore("no placeholders"), Cow::Borrowed(_)));
         assert_eq!(v.restore("é[EMAIL_3]é"), "éu2@x.ioé");
+    }
+
+    #[test]
+    fn json_fragment_restore_escapes() {
+        let mut v = v();
+        let t = v.placeholder(Kind::PASSWORD, "p\"a\\s\n");
+        let frag = format!("{{\"pw\":\"{t}\"}}");
+        let r = v.restore_json_fragment(&frag);
+        assert_eq!(r, "{\"pw\":\"p\\\"a\\\\s\\n\"}");
+        assert!(matches!(v.restore_json_fragment("{}"), Cow::Borrowed(_)));
     }
 
     #[test]
