@@ -162,6 +162,15 @@ impl<'a> StreamScrubber<'a> {
         }
     }
 
+    /// Scans once this many new bytes (beyond the hold-back) have arrived, instead of the default
+    /// `max(8 × hold_back, 4 KiB)`. Smaller steps emit output sooner and cost more scanning (each
+    /// scan re-reads the look-behind and the hold-back); the output is the same for every step.
+    pub fn with_scan_step(mut self, bytes: usize) -> StreamScrubber<'a> {
+        self.step = bytes.max(1);
+        self.next_scan_at = self.hold_back + self.step;
+        self
+    }
+
     /// The hold-back in bytes (see [`hold_back_for`]).
     pub fn hold_back(&self) -> usize {
         self.hold_back
