@@ -50,9 +50,10 @@
 //! 3. **Look-behind.** The next scan starts `hold_back` bytes before the commit point, so
 //!    detectors see the same left context as in the whole text.
 //!
-//! Scans run only when `max(8 × hold_back, 4 KiB)` new bytes have arrived (and at `finish`), so
-//! the total work is about `1 + 2 × hold_back / step ≤ 1.25` times a whole-text scan, and memory
-//! is bounded by `look_behind + hold_back + step` plus the cap below.
+//! Scans run only when `step = max(16 × hold_back, 8 KiB)` new bytes have arrived (and at
+//! `finish`), so the total scanning work is about `1 + 2 × hold_back / step ≤ 1.125` times a
+//! whole-text scan, and the buffer is bounded by `look_behind + hold_back + step` (18 ×
+//! hold_back, or about 9 KiB with today's built-in detectors) plus the cap below.
 //!
 //! # Limits (what happens past the cap)
 //!
@@ -87,7 +88,7 @@ pub const HOLD_BACK_CAP: usize = 64 * 1024;
 const PENDING_SLACK: usize = 64 * 1024;
 
 /// The smallest number of new bytes that triggers a scan.
-const MIN_STEP: usize = 4096;
+const MIN_STEP: usize = 8192;
 
 /// The hold-back a scrubber derives from `scanner`: the longest finding plus context on both
 /// sides plus a margin, capped at [`HOLD_BACK_CAP`].
@@ -143,7 +144,7 @@ impl<'a> StreamScrubber<'a> {
         vault: Option<&'a mut Vault>,
     ) -> StreamScrubber<'a> {
         let hold_back = hold_back_for(scanner);
-        let step = (8 * hold_back).max(MIN_STEP);
+        let step = (16 * hold_back).max(MIN_STEP);
         StreamScrubber {
             scanner,
             policy,
@@ -163,7 +164,7 @@ impl<'a> StreamScrubber<'a> {
     }
 
     /// Scans once this many new bytes (beyond the hold-back) have arrived, instead of the default
-    /// `max(8 × hold_back, 4 KiB)`. Smaller steps emit output sooner and cost more scanning (each
+    /// `max(16 × hold_back, 8 KiB)`. Smaller steps emit output sooner and cost more scanning (each
     /// scan re-reads the look-behind and the hold-back); the output is the same for every step.
     pub fn with_scan_step(mut self, bytes: usize) -> StreamScrubber<'a> {
         self.step = bytes.max(1);
