@@ -470,10 +470,8 @@ fn message(m: &mut Value, ptr: &str, v: &mut dyn Visit) -> Result<(), ChatError>
             if let Some(a) = o.get_mut("arguments") {
                 json_string(a, &child(ptr, "arguments"), v)?;
             }
-            if let Some(a) = o.get_mut("input") {
-                if let Value::String(s) = a {
-                    v.text(&child(ptr, "input"), s);
-                }
+            if let Some(Value::String(s)) = o.get_mut("input") {
+                v.text(&child(ptr, "input"), s);
             }
         }
         "function_call_output" | "custom_tool_call_output" => {

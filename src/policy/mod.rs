@@ -188,6 +188,7 @@ impl<'de> serde::Deserialize<'de> for Action {
     }
 }
 
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
 fn bad_action(s: &str) -> String {
     // The action string is configuration, not scanned text; cap it all the same.
     let shown: String = s.chars().take(32).collect();
@@ -243,6 +244,7 @@ pub struct Policy {
     mask_char: char,
     hash_key: Option<HashKey>,
     /// Custom kind ids accepted by serde; kept to round-trip.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     custom_kinds: Vec<String>,
 }
 
