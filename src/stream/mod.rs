@@ -61,8 +61,10 @@
 //!   `max_len` (a huge PEM bundle) is exact only for findings within the cap.
 //! - When no safe cut point exists (64 KiB of text without whitespace, or whitespace only inside
 //!   findings) and more than `hold_back + step + 64 KiB` bytes are pending, the scrubber forces
-//!   a cut `hold_back` bytes behind the newest input, moved to the end of any finding it would
-//!   split, so a finding the scanner sees is never emitted half in clear. Output past a forced
+//!   a cut: preferably right after punctuation (`,` `;` quotes, brackets) between non-word bytes
+//!   (minified JSON stays exact this way, as a test shows), otherwise `hold_back` bytes behind
+//!   the newest input, moved to the end of any finding it would split, so a finding the scanner
+//!   sees is never emitted half in clear. [`StreamScrubber::forced_cuts`] counts them. Output past a forced
 //!   cut may then differ from the whole-text result (a finding longer than the pending cap, such
 //!   as a PEM block whose `END` line arrives more than 64 KiB later, can be missed).
 //! - Host detectors are exact when their matches are no longer than their declared
@@ -290,11 +292,32 @@ impl<'a> StreamScrubber<'a> {
     }
 
     fn forced_cut(&self, end: usize) -> usize {
-        let r = floor_char_boundary(&self.buf, end - self.hold_back - self.base);
-        let k = self.findings.partition_point(|f| f.start() < r);
+        let hi = floor_char_boundary(&self.buf, end - self.hold_back - self.base);
+        // Prefer a punctuation boundary (`,` `;` quotes, brackets) outside every finding, within
+        // one hold-back of the target: whitespace-free text such as minified JSON usually has
+        // one, and such a cut is almost always where the whole-text scan would not look across.
+        let b = self.buf.as_bytes();
+        let lo = hi
+            .saturating_sub(self.hold_back)
+            .max(self.done - self.base + 1);
+        let mut r = hi;
+        while r > lo {
+            let k = self.findings.partition_point(|f| f.start() < r);
+            if let Some(f) = k.checked_sub(1).and_then(|k| self.findings.get(k)) {
+                if f.end() > r {
+                    r = f.start();
+                    continue;
+                }
+            }
+            if is_punct_cut(b, r) {
+                return (self.base + r).max(self.done);
+            }
+            r -= 1;
+        }
+        let k = self.findings.partition_point(|f| f.start() < hi);
         let r = match k.checked_sub(1).and_then(|k| self.findings.get(k)) {
-            Some(f) if f.end() > r => f.end(),
-            _ => r,
+            Some(f) if f.end() > hi => f.end(),
+            _ => hi,
         };
         (self.base + r).max(self.done)
     }
@@ -360,6 +383,24 @@ fn is_safe_cut(b: &[u8], r: usize) -> bool {
         .copied()
         .unwrap_or(b' ');
     !(digitish(before) || digitish(next))
+}
+
+/// A fallback cut after `,;"'<>{}[]|` between two bytes that are neither word characters nor
+/// digit-ish.
+fn is_punct_cut(b: &[u8], r: usize) -> bool {
+    let (Some(&prev), Some(&next)) = (r.checked_sub(1).and_then(|i| b.get(i)), b.get(r)) else {
+        return false;
+    };
+    if !b",;\"'<>{}[]|".contains(&prev) {
+        return false;
+    }
+    let plain = |c: u8| !(c.is_ascii_alphanumeric() || b"_-./:()+#@%".contains(&c));
+    let before = r
+        .checked_sub(2)
+        .and_then(|i| b.get(i))
+        .copied()
+        .unwrap_or(b' ');
+    plain(next) && plain(before)
 }
 
 /// Restores vault placeholders in a streamed response: exact for every chunking, holding back at
@@ -505,6 +546,27 @@ mod tests {
         s.finish_into(&mut out);
         assert!(s.forced_cuts() > 0);
         assert!(!out.contains('@'), "no email half-emitted");
+        assert_eq!(out, whole(&scanner, &policy, &text));
+    }
+
+    #[test]
+    fn minified_json_without_whitespace_stays_exact() {
+        let scanner = Scanner::builtin();
+        let policy = Policy::default();
+        let mut text = String::from("[");
+        for i in 0..6000 {
+            text.push_str(&format!(
+                "{{\"id\":{i},\"mail\":\"u{i}@corp.example\",\"note\":\"ok\"}},"
+            ));
+        }
+        text.push(']');
+        let mut s = StreamScrubber::new(&scanner, &policy, None);
+        let mut out = String::new();
+        for c in text.as_bytes().chunks(777) {
+            s.push_into(std::str::from_utf8(c).unwrap(), &mut out);
+        }
+        s.finish_into(&mut out);
+        assert!(s.forced_cuts() > 0, "no whitespace at all: cuts are forced");
         assert_eq!(out, whole(&scanner, &policy, &text));
     }
 
