@@ -1,5 +1,8 @@
 //! Policy benches: scrub of a 2 KB prompt (scan + policy + rewrite) and restore throughput.
 
+// criterion_group! generates an undocumented function.
+#![allow(missing_docs)]
+
 use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};

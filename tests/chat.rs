@@ -1,9 +1,9 @@
 //! Chat bodies: scrubbing never changes a non-text field; pseudonymize then restore gives the
 //! original texts back; malformed bodies are refused untouched.
 
-mod common_texts;
+mod common;
 
-use common_texts::text;
+use common::text;
 use lastgate::chat::{restore_response, scrub_request};
 use lastgate::policy::{Action, Policy};
 use lastgate::pseudonymize::{Vault, VaultKey};

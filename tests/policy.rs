@@ -1,9 +1,9 @@
 //! Policy and vault properties: redaction leaves no detected value; pseudonymize then restore
 //! is the identity; placeholders are stable across messages and never collide.
 
-mod common_texts;
+mod common;
 
-use common_texts::text;
+use common::text;
 use lastgate::policy::{Action, HashKey, Policy, Verdict};
 use lastgate::pseudonymize::{Vault, VaultKey};
 use lastgate::{Category, Detector, Kind, Scanner};

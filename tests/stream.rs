@@ -1,9 +1,9 @@
 //! Streaming equals whole text, for every chunking: proptest over random chunkings of realistic
 //! texts with findings near chunk borders and multi-byte characters.
 
-mod common_texts;
+mod common;
 
-use common_texts::{chunks, text};
+use common::{chunks, text};
 use lastgate::policy::{Action, Policy};
 use lastgate::pseudonymize::{Vault, VaultKey};
 use lastgate::stream::{StreamRestorer, StreamScrubber};

@@ -89,6 +89,9 @@ pub const HOLD_BACK_CAP: usize = 64 * 1024;
 /// Extra pending bytes allowed before a forced cut (see the module docs).
 const PENDING_SLACK: usize = 64 * 1024;
 
+#[cfg(feature = "json")]
+pub mod sse;
+
 /// The smallest number of new bytes that triggers a scan.
 const MIN_STEP: usize = 8192;
 
@@ -408,6 +411,7 @@ fn is_punct_cut(b: &[u8], r: usize) -> bool {
 pub struct StreamRestorer<'v> {
     vault: &'v Vault,
     pending: String,
+    json: bool,
 }
 
 impl fmt::Debug for StreamRestorer<'_> {
@@ -424,6 +428,17 @@ impl<'v> StreamRestorer<'v> {
         StreamRestorer {
             vault,
             pending: String::new(),
+            json: false,
+        }
+    }
+
+    /// A restorer for streamed JSON text (tool-call `arguments` or `partial_json` deltas):
+    /// values are written JSON-string-escaped, as [`Vault::restore_json_fragment`] does.
+    pub fn json(vault: &'v Vault) -> StreamRestorer<'v> {
+        StreamRestorer {
+            vault,
+            pending: String::new(),
+            json: true,
         }
     }
 
@@ -441,14 +456,18 @@ impl<'v> StreamRestorer<'v> {
             return;
         }
         self.pending.push_str(chunk);
-        let (stop, _) = self.vault.restore_into(&self.pending, true, out);
+        let (stop, _) = self.vault.restore_with(&self.pending, true, self.json, out);
         self.pending.drain(..stop.min(self.pending.len()));
     }
 
     /// Ends the stream; returns whatever was held back (restored if complete).
     pub fn finish(&mut self) -> String {
         let text = std::mem::take(&mut self.pending);
-        self.vault.restore(&text).into_owned()
+        if self.json {
+            self.vault.restore_json_fragment(&text).into_owned()
+        } else {
+            self.vault.restore(&text).into_owned()
+        }
     }
 
     /// Bytes currently held back.

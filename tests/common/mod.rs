@@ -34,6 +34,8 @@ fn card(seed: u64, sep: &str) -> String {
     )
 }
 
+/// One realistic token: words (some multi-byte), emails, Luhn-valid cards, custom ids, a
+/// deny-term, digits and near misses.
 pub fn token() -> impl Strategy<Value = String> {
     prop_oneof![
         6 => prop::sample::select(vec![
@@ -52,6 +54,7 @@ pub fn token() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A separator, sometimes empty so that tokens glue together.
 pub fn sep() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
         " ", " ", " ", "\n", ", ", ". ", "  ", "\t", ": ", "", "é ",
