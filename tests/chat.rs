@@ -1,5 +1,6 @@
 //! Chat bodies: scrubbing never changes a non-text field; pseudonymize then restore gives the
 //! original texts back; malformed bodies are refused untouched.
+#![cfg(feature = "json")]
 
 mod common;
 

@@ -141,8 +141,11 @@ fn summary_and_debug_hold_no_values() {
         !dbg.contains("4111") && !dbg.contains("secret.person"),
         "{dbg}"
     );
-    let json = serde_json::to_string(out.summary()).unwrap();
-    assert!(!json.contains("4111") && !json.contains("secret.person"));
-    assert!(json.contains("\"credit_card\""));
+    #[cfg(feature = "serde")]
+    {
+        let json = serde_json::to_string(out.summary()).unwrap();
+        assert!(!json.contains("4111") && !json.contains("secret.person"));
+        assert!(json.contains("\"credit_card\""));
+    }
     assert!(matches!(out.verdict(), Verdict::Blocked(k) if k[0].count == 1));
 }
