@@ -170,6 +170,27 @@ pub(crate) fn is_token_byte(b: u8) -> bool {
     b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'
 }
 
+/// The placeholder prefix of a kind id: upper-cased, with any byte outside `[A-Z0-9_]` turned
+/// into `_` and a leading `K` when it would not start with a letter (only host kinds that skip
+/// the builder's id check can need this).
+fn placeholder_prefix(id: &str) -> String {
+    let mut p: String = id
+        .bytes()
+        .map(|b| {
+            let u = b.to_ascii_uppercase();
+            if is_token_byte(u) {
+                char::from(u)
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !p.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
+        p.insert(0, 'K');
+    }
+    p
+}
+
 /// Splits `[PREFIX_N]` into `(PREFIX, N)` when well formed.
 fn parse_token(t: &str) -> Option<(&str, u64)> {
     let inner = t.strip_prefix('[')?.strip_suffix(']')?;
@@ -250,7 +271,7 @@ impl Vault {
                 return;
             }
         }
-        let prefix = kind.as_str().to_ascii_uppercase();
+        let prefix = placeholder_prefix(kind.as_str());
         let n = self.counters.entry(prefix.clone()).or_insert(0);
         *n += 1;
         let mut token = format!("[{prefix}_{n}]");
@@ -412,7 +433,7 @@ impl Vault {
             }
             let (prefix, n) =
                 parse_token(&e.placeholder).ok_or_else(|| err("malformed placeholder"))?;
-            if prefix != e.kind.to_ascii_uppercase() {
+            if prefix != placeholder_prefix(&e.kind) {
                 return Err(err("placeholder does not match its kind"));
             }
             if e.value.is_empty() {
@@ -480,6 +501,16 @@ mod tests {
         let r = v.restore_json_fragment(&frag);
         assert_eq!(r, "{\"pw\":\"p\\\"a\\\\s\\n\"}");
         assert!(matches!(v.restore_json_fragment("{}"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn odd_host_kind_ids_still_restore() {
+        let mut v = v();
+        let t = v.placeholder(Kind::custom("Emp-Id"), "E-1");
+        assert_eq!(t, "[EMP_ID_1]");
+        let u = v.placeholder(Kind::custom("9x"), "nine");
+        assert_eq!(u, "[K9X_1]");
+        assert_eq!(v.restore(&format!("{t} {u}")), "E-1 nine");
     }
 
     #[test]

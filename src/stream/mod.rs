@@ -262,7 +262,10 @@ impl<'a> StreamScrubber<'a> {
         };
         self.commit(cut, out);
         // Keep `hold_back` bytes of look-behind.
-        let keep_from = floor_char_boundary(&self.buf, cut.saturating_sub(self.hold_back) - base);
+        let keep_from = floor_char_boundary(
+            &self.buf,
+            cut.saturating_sub(self.hold_back).saturating_sub(base),
+        );
         if keep_from > 0 {
             self.buf.drain(..keep_from);
             self.base += keep_from;
