@@ -33,7 +33,7 @@
 //! Before a slot ends (a `finish_reason`, `content_block_stop`, a `*.done` event, `[DONE]`,
 //! `message_stop`, `response.completed`, or [`SseRestorer::finish`]) anything still held back is
 //! emitted in a synthetic delta event of the same shape. Every other event payload is restored
-//! as a whole with [`restore_response`](crate::chat::restore_response). Events that need no
+//! as a whole with [`crate::chat::restore_response`]. Events that need no
 //! change pass through byte for byte; changed payloads are re-encoded by `serde_json`.
 
 use std::collections::BTreeMap;
