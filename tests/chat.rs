@@ -103,7 +103,7 @@ fn body(texts: Vec<String>, anthropic: bool) -> Value {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(common::config(128))]
 
     #[test]
     fn scrubbing_never_changes_a_non_text_field(texts in prop::collection::vec(text(25), 1..9), anthropic in any::<bool>()) {

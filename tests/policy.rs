@@ -26,7 +26,7 @@ fn key() -> VaultKey {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(common::config(256))]
 
     #[test]
     fn redaction_leaves_no_detected_value(t in text(60)) {

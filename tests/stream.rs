@@ -18,6 +18,13 @@ fn scanner() -> Scanner {
                 .keywords(["EMP-"]),
         )
         .deny_terms(Kind::custom("codename"), ["Project Falcon"])
+        // Scored by a context word up to 64 bytes before or 32 after, like the built-in cue
+        // detectors; no keywords, so it runs on the whole window.
+        .detector(
+            Detector::regex("ssn_like", r"\b\d{3}-\d{2}-\d{4}\b")
+                .unwrap()
+                .context(["ssn", "social"]),
+        )
         .build()
         .unwrap()
 }
@@ -68,7 +75,7 @@ fn streamed_step(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(common::config(200))]
 
     #[test]
     fn stream_equals_whole_text_short(t in text(80), sizes in prop::collection::vec(1usize..40, 1..20)) {
@@ -140,7 +147,7 @@ proptest! {
 fn findings_right_at_chunk_borders() {
     let s = scanner();
     let p = Policy::default();
-    let t = "mail ann@corp.example, card 4111 1111 1111 1111, staff EMP-123456 — Project Falcon 🙂 done";
+    let t = "mail ann@corp.example, card 4111 1111 1111 1111, staff EMP-123456 — Project Falcon 🙂 done, SSN is 123-45-6789 ok";
     let (want, _) = whole(&s, &p, t);
     for n in 1..t.len() {
         for off in 0..n.min(5) {

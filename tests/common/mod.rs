@@ -48,6 +48,7 @@ pub fn token() -> impl Strategy<Value = String> {
             .prop_map(|(s, sep)| card(s % 1000, sep)),
         1 => (0u32..1_000_000).prop_map(|n| format!("EMP-{n:06}")),
         1 => Just("Project Falcon".to_string()),
+        1 => (100u32..999, 10u32..99, 1000u32..9999).prop_map(|(a, b, c)| format!("{a}-{b}-{c}")),
         1 => (0u32..10000).prop_map(|n| n.to_string()),
         1 => prop::sample::select(vec!["a@b", "@x.io", "4111 1111", "user@localhost", "[EMAIL]"])
             .prop_map(str::to_string),
@@ -101,4 +102,13 @@ pub fn chunks<'t>(text: &'t str, sizes: &[usize]) -> Vec<&'t str> {
         i = j;
     }
     v
+}
+
+/// A proptest config with `default` cases, overridable with `PROPTEST_CASES`.
+pub fn config(default: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    ProptestConfig::with_cases(cases)
 }
