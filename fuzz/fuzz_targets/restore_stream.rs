@@ -1,8 +1,9 @@
 #![no_main]
 //! Vault::restore and StreamRestorer on arbitrary model output: no panic, and the streamed
-//! result equals the whole-text restore for every chunking.
+//! result equals the whole-text restore for every chunking; the SSE restorer never panics.
 
 use lastgate::pseudonymize::{Vault, VaultKey};
+use lastgate::stream::sse::SseRestorer;
 use lastgate::stream::StreamRestorer;
 use lastgate::Kind;
 use libfuzzer_sys::fuzz_target;
@@ -42,4 +43,23 @@ fuzz_target!(|data: &[u8]| {
     }
     got.push_str(&r.finish());
     assert_eq!(got, want);
+
+    // The same bytes as a server-sent-event stream: never a panic, whatever the events hold.
+    let mut sse = SseRestorer::new(&v);
+    let mut i = 0;
+    while i < text.len() {
+        let mut j = (i + size).min(text.len());
+        while !text.is_char_boundary(j) {
+            j -= 1;
+        }
+        if j == i {
+            j = i + 1;
+            while !text.is_char_boundary(j) {
+                j += 1;
+            }
+        }
+        let _ = sse.push(&text[i..j]);
+        i = j;
+    }
+    let _ = sse.finish();
 });

@@ -16,15 +16,9 @@ pub struct KeyError {
 }
 
 impl KeyError {
-    /// The length of the refused key material, in bytes.
-    pub fn len(&self) -> usize {
+    /// The length of the refused key material, in bytes (always below [`MIN_KEY_LEN`]).
+    pub fn provided_len(&self) -> usize {
         self.len
-    }
-
-    /// Always false: an error is only raised for material shorter than [`MIN_KEY_LEN`] (kept
-    /// for the `len`/`is_empty` convention).
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 }
 
@@ -142,7 +136,7 @@ mod tests {
         let v = VaultKey::from_slice(b"0123456789abcdef").unwrap();
         assert_eq!(format!("{v:?}"), "VaultKey(<redacted>)");
         let e = HashKey::from_slice(b"short").unwrap_err();
-        assert_eq!(e.len(), 5);
+        assert_eq!(e.provided_len(), 5);
         assert!(e.to_string().contains("at least 16"));
     }
 
