@@ -35,6 +35,10 @@
 //! emitted in a synthetic delta event of the same shape. Every other event payload is restored
 //! as a whole with [`crate::chat::restore_response`]. Events that need no
 //! change pass through byte for byte; changed payloads are re-encoded by `serde_json`.
+//!
+//! Memory: one partial event (until its blank line arrives) plus at most one partial placeholder
+//! per slot. A stream that never ends an event grows the buffer; hosts cap request and
+//! response sizes upstream.
 
 use std::collections::BTreeMap;
 use std::fmt;
