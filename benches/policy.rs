@@ -47,6 +47,15 @@ fn bench(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(3)).sample_size(30);
     g.throughput(Throughput::Bytes(text.len() as u64));
 
+    // Baseline: the scan alone, to show what policy + rewrite add.
+    let mut buf = Vec::new();
+    g.bench_function("scan_2k_only", |b| {
+        b.iter(|| {
+            scanner.scan_into(black_box(&text), &mut buf);
+            black_box(buf.len())
+        })
+    });
+
     let default = Policy::default();
     g.bench_function("scrub_2k_default", |b| {
         b.iter(|| {
