@@ -38,7 +38,7 @@
 //! |---|---|
 //! | OpenAI chat completions | `messages[].content` (string, or parts of type `text` / `input_text` / `output_text`), `messages[].tool_calls[].function.arguments` and the legacy `function_call.arguments` (JSON inside a string: each string leaf is scrubbed and the JSON re-encoded only when something changed) |
 //! | OpenAI Responses | `instructions`, `input` (a string, or items with `content` as above), `function_call` items' `arguments`, `function_call_output` items' `output` |
-//! | Anthropic messages | `system` (string or text blocks), `messages[].content` (string or blocks): `text` blocks, `tool_use` `input` (every string leaf), `tool_result` `content` (string or blocks) |
+//! | Anthropic messages | `system` (string or text blocks), `messages[].content` (string or blocks): `text` blocks, `tool_use` `input` (every string leaf), `tool_result` `content` (string or blocks), `document` blocks with a `text` source (`source.data`) |
 //!
 //! Everything else (model, roles, ids, names, images, unknown fields and part types, object
 //! keys, numbers) passes through untouched. String leaves inside tool arguments and `tool_use`
@@ -552,6 +552,16 @@ fn block(b: &mut Value, ptr: &str, v: &mut dyn Visit) -> Result<(), ChatError> {
                 content(c, &child(ptr, "content"), v)?;
             }
         }
+        "document" => {
+            // Anthropic plain-text documents: `source: {"type": "text", "data": "..."}`.
+            if let Some(src) = o.get_mut("source").and_then(Value::as_object_mut) {
+                if src.get("type").and_then(Value::as_str) == Some("text") {
+                    if let Some(Value::String(d)) = src.get_mut("data") {
+                        v.text(&format!("{}/source/data", ptr), d);
+                    }
+                }
+            }
+        }
         _ => {}
     }
     Ok(())
@@ -589,7 +599,9 @@ mod tests {
                     {"type": "tool_use", "id": "t1", "name": "lookup", "input": {"who": "bob@corp.example", "n": 3, "tags": ["ann@corp.example"]}}
                 ]},
                 {"role": "user", "content": [
-                    {"type": "tool_result", "tool_use_id": "t1", "content": [{"type": "text", "text": "bob@corp.example found"}]}
+                    {"type": "tool_result", "tool_use_id": "t1", "content": [{"type": "text", "text": "bob@corp.example found"}]},
+                    {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "doc ann@corp.example"}},
+                    {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": "ann@corp.example"}}
                 ]}
             ]
         });
@@ -621,7 +633,8 @@ mod tests {
                 "/messages/0/content/0/text",
                 "/messages/1/content/0/input/tags/0",
                 "/messages/1/content/0/input/who",
-                "/messages/2/content/0/content/0/text"
+                "/messages/2/content/0/content/0/text",
+                "/messages/2/content/1/source/data"
             ]
         );
     }

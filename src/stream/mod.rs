@@ -131,6 +131,7 @@ pub struct StreamScrubber<'a> {
     acc: Acc,
     forced_cuts: usize,
     peak_buffer: usize,
+    utf8: Utf8Carry,
 }
 
 impl fmt::Debug for StreamScrubber<'_> {
@@ -170,6 +171,7 @@ impl<'a> StreamScrubber<'a> {
             acc: Acc::default(),
             forced_cuts: 0,
             peak_buffer: 0,
+            utf8: Utf8Carry::default(),
         }
     }
 
@@ -214,6 +216,16 @@ impl<'a> StreamScrubber<'a> {
         }
     }
 
+    /// Feeds raw bytes (e.g. from the network): UTF-8 sequences may be split across chunks and
+    /// invalid bytes become U+FFFD, exactly as `String::from_utf8_lossy` on the whole input.
+    pub fn push_bytes(&mut self, chunk: &[u8]) -> String {
+        let mut text = String::new();
+        self.utf8.feed(chunk, &mut text);
+        let mut out = String::new();
+        self.push_into(&text, &mut out);
+        out
+    }
+
     /// Ends the stream; returns the rest of the output.
     pub fn finish(&mut self) -> String {
         let mut out = String::new();
@@ -223,6 +235,11 @@ impl<'a> StreamScrubber<'a> {
 
     /// Like [`StreamScrubber::finish`], appending to `out`.
     pub fn finish_into(&mut self, out: &mut String) {
+        let mut tail = String::new();
+        self.utf8.finish(&mut tail);
+        if !tail.is_empty() {
+            self.buf.push_str(&tail);
+        }
         self.process(true, out);
     }
 
@@ -375,6 +392,57 @@ impl<'a> StreamScrubber<'a> {
     }
 }
 
+/// Decodes bytes that may split UTF-8 sequences across chunks, exactly as
+/// `String::from_utf8_lossy` decodes their concatenation.
+#[derive(Clone, Debug, Default)]
+struct Utf8Carry {
+    partial: Vec<u8>,
+}
+
+impl Utf8Carry {
+    fn feed(&mut self, bytes: &[u8], out: &mut String) {
+        let joined;
+        let mut rest: &[u8] = if self.partial.is_empty() {
+            bytes
+        } else {
+            let mut v = std::mem::take(&mut self.partial);
+            v.extend_from_slice(bytes);
+            joined = v;
+            &joined
+        };
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    out.push_str(s);
+                    return;
+                }
+                Err(e) => {
+                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                    match e.error_len() {
+                        Some(n) => {
+                            out.push(char::REPLACEMENT_CHARACTER);
+                            rest = bad.get(n..).unwrap_or_default();
+                        }
+                        None => {
+                            // An incomplete sequence at the end: wait for the next chunk.
+                            self.partial.extend_from_slice(bad);
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut String) {
+        if !self.partial.is_empty() {
+            self.partial.clear();
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+}
+
 /// A cut at `r` (relative) is safe when the byte before it is ASCII whitespace and it does not
 /// sit between two digit-ish bytes (digit runs join groups with single spaces).
 fn is_safe_cut(b: &[u8], r: usize) -> bool {
@@ -420,6 +488,7 @@ pub struct StreamRestorer<'v> {
     vault: &'v Vault,
     pending: String,
     json: bool,
+    utf8: Utf8Carry,
 }
 
 impl fmt::Debug for StreamRestorer<'_> {
@@ -437,6 +506,7 @@ impl<'v> StreamRestorer<'v> {
             vault,
             pending: String::new(),
             json: false,
+            utf8: Utf8Carry::default(),
         }
     }
 
@@ -447,6 +517,7 @@ impl<'v> StreamRestorer<'v> {
             vault,
             pending: String::new(),
             json: true,
+            utf8: Utf8Carry::default(),
         }
     }
 
@@ -468,9 +539,18 @@ impl<'v> StreamRestorer<'v> {
         self.pending.drain(..stop.min(self.pending.len()));
     }
 
+    /// Feeds raw bytes of model output (UTF-8 sequences may be split across chunks; invalid
+    /// bytes become U+FFFD as with `String::from_utf8_lossy`).
+    pub fn push_bytes(&mut self, chunk: &[u8]) -> String {
+        let mut text = String::new();
+        self.utf8.feed(chunk, &mut text);
+        self.push(&text)
+    }
+
     /// Ends the stream; returns whatever was held back (restored if complete).
     pub fn finish(&mut self) -> String {
-        let text = std::mem::take(&mut self.pending);
+        let mut text = std::mem::take(&mut self.pending);
+        self.utf8.finish(&mut text);
         if self.json {
             self.vault.restore_json_fragment(&text).into_owned()
         } else {
@@ -595,6 +675,39 @@ mod tests {
         s.finish_into(&mut out);
         assert!(s.forced_cuts() > 0, "no whitespace at all: cuts are forced");
         assert_eq!(out, whole(&scanner, &policy, &text));
+    }
+
+    #[test]
+    fn push_bytes_matches_lossy_whole_text() {
+        let scanner = Scanner::builtin();
+        let policy = Policy::default();
+        let mut raw = "é ann@corp.example 日本 🙂 x\n".repeat(400).into_bytes();
+        raw.extend_from_slice(&[0xff, b'a', 0xe6, 0x97, b' ', 0xf0, 0x9f]);
+        raw.extend_from_slice(" bob@corp.example".as_bytes());
+        raw.extend_from_slice(&[0xe6, 0x97]); // truncated at the very end
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let want = whole(&scanner, &policy, &text);
+        for n in [1, 2, 3, 5, 64, 4099] {
+            let mut s = StreamScrubber::new(&scanner, &policy, None);
+            let mut out = String::new();
+            for c in raw.chunks(n) {
+                out.push_str(&s.push_bytes(c));
+            }
+            out.push_str(&s.finish());
+            assert_eq!(out, want, "chunk {n}");
+        }
+        let mut v = Vault::new(VaultKey::new([1; 32]));
+        v.placeholder(Kind::EMAIL, "ann@corp.example");
+        let reply = "日本 [EMAIL_1] 🙂".as_bytes();
+        for n in 1..6 {
+            let mut r = StreamRestorer::new(&v);
+            let mut out = String::new();
+            for c in reply.chunks(n) {
+                out.push_str(&r.push_bytes(c));
+            }
+            out.push_str(&r.finish());
+            assert_eq!(out, "日本 ann@corp.example 🙂");
+        }
     }
 
     #[test]
