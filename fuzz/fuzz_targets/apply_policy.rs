@@ -27,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(out.text().get(a.output.range()).is_some());
         assert!(text.get(a.input.range()).is_some());
     }
-    let only_pseudo = Policy::builder().default(Action::Pseudonymize).build().unwrap();
+    let only_pseudo = Policy::builder()
+        .default(Action::Pseudonymize)
+        .build()
+        .unwrap();
     let mut v2 = Vault::new(VaultKey::new([2; 32]));
     let p = only_pseudo.apply(&scanner, text, &mut v2);
     if !text.contains('[') {

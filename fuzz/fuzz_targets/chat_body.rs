@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let before = body.clone();
     let scanner = Scanner::builtin();
-    let policy = Policy::builder().default(Action::Pseudonymize).build().unwrap();
+    let policy = Policy::builder()
+        .default(Action::Pseudonymize)
+        .build()
+        .unwrap();
     let mut vault = Vault::new(VaultKey::new([1; 32]));
     match scrub_request(&mut body, &scanner, &policy, &mut vault) {
         Ok(_) => {

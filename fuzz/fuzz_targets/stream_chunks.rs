@@ -22,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
         .build()
         .unwrap();
     let mut v1 = Vault::new(VaultKey::new([1; 32]));
-    let want = policy.apply(&scanner, &text, &mut v1).into_text().into_owned();
+    let want = policy
+        .apply(&scanner, &text, &mut v1)
+        .into_text()
+        .into_owned();
 
     let mut v2 = Vault::new(VaultKey::new([1; 32]));
     let mut out = String::new();
@@ -32,7 +35,10 @@ fuzz_target!(|data: &[u8]| {
         if knobs[2] & 1 == 1 {
             s = s.with_scan_step(usize::from(knobs[2] >> 2) + 1);
         }
-        let sizes = [usize::from(knobs[0]) % 64 + 1, usize::from(knobs[1]) % 1024 + 1];
+        let sizes = [
+            usize::from(knobs[0]) % 64 + 1,
+            usize::from(knobs[1]) % 1024 + 1,
+        ];
         if bytes_mode {
             let mut i = 0;
             let mut k = 0;
