@@ -80,6 +80,11 @@ mod scan;
 pub mod validate;
 
 // -- modules: policy/stream/chat (issue 3) --
+#[cfg(feature = "json")]
+pub mod chat;
+pub mod policy;
+pub mod pseudonymize;
+pub mod stream;
 
 // -- modules: keys (issue 4) --
 pub mod keys;
@@ -96,3 +101,6 @@ pub use crate::finding::{Category, Finding, Kind, Span};
 pub use crate::scan::{FindIter, Scanner, ScannerBuilder};
 
 // -- re-exports: policy/stream/chat (issue 3) --
+pub use crate::policy::{Action, Policy};
+pub use crate::pseudonymize::Vault;
+pub use crate::stream::{StreamRestorer, StreamScrubber};
