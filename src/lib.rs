@@ -42,6 +42,7 @@ mod finding;
 // -- modules: residency (issue 5) --
 
 // -- modules: audit (issue 6) --
+pub mod audit;
 
 // The public interface is:
 pub use crate::error::BuildError;
