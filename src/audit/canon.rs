@@ -72,7 +72,7 @@ impl<'o> ObjWriter<'o> {
         }
     }
 
-    fn key(&mut self, key: &'static str) {
+    pub(crate) fn key(&mut self, key: &'static str) {
         #[cfg(debug_assertions)]
         {
             debug_assert!(self.first || key > self.last, "keys out of order: {key}");
@@ -100,6 +100,26 @@ impl<'o> ObjWriter<'o> {
         if let Some(v) = v {
             self.str(key, v);
         }
+        self
+    }
+
+    /// A 32-byte digest as a lowercase hex string.
+    pub(crate) fn hex32(&mut self, key: &'static str, v: &[u8; 32]) -> &mut Self {
+        self.key(key);
+        self.out.push('"');
+        super::hex::push32(self.out, v);
+        self.out.push('"');
+        self
+    }
+
+    /// A `Display` value that needs no escaping (IP addresses).
+    pub(crate) fn display(&mut self, key: &'static str, v: &dyn core::fmt::Display) -> &mut Self {
+        use core::fmt::Write as _;
+        self.key(key);
+        self.out.push('"');
+        // Writing to a String cannot fail.
+        let _ = write!(self.out, "{v}");
+        self.out.push('"');
         self
     }
 
@@ -174,9 +194,8 @@ fn push_u64(out: &mut String, mut v: u64) {
             break;
         }
     }
-    for &b in &buf[i..] {
-        out.push(char::from(b));
-    }
+    // Digits are ASCII.
+    out.push_str(core::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// A parsed value of the canonical profile. Strings borrow from the input unless they held
@@ -212,25 +231,127 @@ pub(crate) fn parse(input: &str) -> Result<Value<'_>, SyntaxError> {
     Ok(v)
 }
 
-struct Parser<'a> {
+/// One member of the top-level object: key, value, and the byte range of `"key":value`.
+pub(crate) type Member<'a> = (&'a str, Value<'a>, usize, usize);
+
+/// Parses a canonical top-level object, keeping each member's byte range.
+pub(crate) fn parse_members(input: &str) -> Result<Vec<Member<'_>>, SyntaxError> {
+    let mut p = Parser {
+        s: input,
+        b: input.as_bytes(),
+        i: 0,
+    };
+    p.expect(b'{', "expected an object")?;
+    let mut members: Vec<Member<'_>> = Vec::with_capacity(32);
+    if p.peek() == Some(b'}') {
+        p.i += 1;
+    } else {
+        loop {
+            let start = p.i;
+            let key = p.key()?;
+            if let Some((last, ..)) = members.last() {
+                if key.as_bytes() <= last.as_bytes() {
+                    return Err(p.err("object keys not strictly sorted (or duplicated)"));
+                }
+            }
+            p.expect(b':', "expected ':'")?;
+            let v = p.value(1)?;
+            members.push((key, v, start, p.i));
+            match p.peek() {
+                Some(b',') => p.i += 1,
+                Some(b'}') => {
+                    p.i += 1;
+                    break;
+                }
+                _ => return Err(p.err("expected ',' or '}'")),
+            }
+        }
+    }
+    if p.i != p.b.len() {
+        return Err(p.err("trailing bytes after the value"));
+    }
+    Ok(members)
+}
+
+pub(crate) struct Parser<'a> {
     s: &'a str,
     b: &'a [u8],
-    i: usize,
+    pub(crate) i: usize,
 }
 
 impl<'a> Parser<'a> {
-    fn err(&self, reason: &'static str) -> SyntaxError {
+    pub(crate) fn new(s: &'a str) -> Parser<'a> {
+        Parser {
+            s,
+            b: s.as_bytes(),
+            i: 0,
+        }
+    }
+
+    pub(crate) fn at_end(&self) -> bool {
+        self.i == self.b.len()
+    }
+
+    /// A string value (the cursor must be at its opening quote).
+    pub(crate) fn str_value(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.err("expected a string"));
+        }
+        self.string()
+    }
+
+    /// A non-negative integer value.
+    pub(crate) fn uint_value(&mut self) -> Result<u64, SyntaxError> {
+        if self.peek() == Some(b'-') {
+            return Err(self.err("expected a non-negative integer"));
+        }
+        match self.number()? {
+            Value::Int(v) => Ok(v.unsigned_abs()),
+            _ => Err(self.err("expected an integer")),
+        }
+    }
+
+    /// Any integer value.
+    pub(crate) fn int_value(&mut self) -> Result<i64, SyntaxError> {
+        match self.number()? {
+            Value::Int(v) => Ok(v),
+            _ => Err(self.err("expected an integer")),
+        }
+    }
+
+    /// An array of strings.
+    pub(crate) fn str_array(&mut self) -> Result<Vec<String>, SyntaxError> {
+        self.expect(b'[', "expected an array")?;
+        let mut items = Vec::new();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(items);
+        }
+        loop {
+            items.push(self.str_value()?.into_owned());
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(items);
+                }
+                _ => return Err(self.err("expected ',' or ']'")),
+            }
+        }
+    }
+
+    pub(crate) fn err(&self, reason: &'static str) -> SyntaxError {
         SyntaxError {
             offset: self.i,
             reason,
         }
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
-    fn expect(&mut self, c: u8, reason: &'static str) -> Result<(), SyntaxError> {
+    pub(crate) fn expect(&mut self, c: u8, reason: &'static str) -> Result<(), SyntaxError> {
         if self.peek() == Some(c) {
             self.i += 1;
             Ok(())
@@ -239,7 +360,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn literal(&mut self, lit: &'static str) -> Result<(), SyntaxError> {
+    pub(crate) fn literal(&mut self, lit: &'static str) -> Result<(), SyntaxError> {
         if self.b.get(self.i..self.i + lit.len()) == Some(lit.as_bytes()) {
             self.i += lit.len();
             Ok(())
@@ -294,25 +415,25 @@ impl<'a> Parser<'a> {
     }
 
     /// Keys are plain printable ASCII without escapes.
-    fn key(&mut self) -> Result<&'a str, SyntaxError> {
+    pub(crate) fn key(&mut self) -> Result<&'a str, SyntaxError> {
         self.expect(b'"', "expected a key")?;
         let start = self.i;
-        while let Some(c) = self.peek() {
-            match c {
-                b'"' => {
-                    let k = self
-                        .s
-                        .get(start..self.i)
-                        .ok_or_else(|| self.err("bad key"))?;
-                    self.i += 1;
-                    return Ok(k);
-                }
-                b'\\' => return Err(self.err("escapes are not allowed in keys")),
-                0x20..=0x7e => self.i += 1,
-                _ => return Err(self.err("keys must be printable ASCII")),
-            }
+        let rest = self.b.get(start..).unwrap_or_default();
+        let Some(n) = memchr::memchr(b'"', rest) else {
+            return Err(self.err("unterminated key"));
+        };
+        let raw = rest.get(..n).unwrap_or_default();
+        let bad_byte = |b: u8| !(0x20..=0x7e).contains(&b) || b == b'\\';
+        if raw.iter().fold(false, |acc, &b| acc | bad_byte(b)) {
+            self.i = start + raw.iter().position(|&b| bad_byte(b)).unwrap_or(0);
+            return Err(self.err("keys must be printable ASCII without escapes"));
         }
-        Err(self.err("unterminated key"))
+        let k = self
+            .s
+            .get(start..start + n)
+            .ok_or_else(|| self.err("bad key"))?;
+        self.i = start + n + 1;
+        Ok(k)
     }
 
     fn array(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
@@ -338,7 +459,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn number(&mut self) -> Result<Value<'a>, SyntaxError> {
+    pub(crate) fn number(&mut self) -> Result<Value<'a>, SyntaxError> {
         let neg = self.peek() == Some(b'-');
         if neg {
             self.i += 1;
@@ -370,25 +491,28 @@ impl<'a> Parser<'a> {
         Ok(Value::Int(if neg { -v } else { v }))
     }
 
-    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
+    pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         self.i += 1; // '"'
         let start = self.i;
-        // Fast path: no escapes.
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    let s = self
-                        .s
-                        .get(start..self.i)
-                        .ok_or_else(|| self.err("bad string"))?;
-                    self.i += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(0..=0x1f) => return Err(self.err("raw control character in string")),
-                Some(_) => self.i += 1,
-                None => return Err(self.err("unterminated string")),
-            }
+        // Fast path: find the closing quote or the first escape, then check for control bytes.
+        let rest = self.b.get(start..).unwrap_or_default();
+        let Some(n) = memchr::memchr2(b'"', b'\\', rest) else {
+            return Err(self.err("unterminated string"));
+        };
+        let run = rest.get(..n).unwrap_or_default();
+        // Branch-free scan (vectorizes); locate the byte only on error.
+        if run.iter().fold(false, |acc, &b| acc | (b < 0x20)) {
+            self.i = start + run.iter().position(|&b| b < 0x20).unwrap_or(0);
+            return Err(self.err("raw control character in string"));
+        }
+        self.i = start + n;
+        if self.peek() == Some(b'"') {
+            let s = self
+                .s
+                .get(start..self.i)
+                .ok_or_else(|| self.err("bad string"))?;
+            self.i += 1;
+            return Ok(Cow::Borrowed(s));
         }
         let mut owned = String::from(self.s.get(start..self.i).unwrap_or_default());
         loop {

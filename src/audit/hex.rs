@@ -2,9 +2,17 @@
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// 64 lowercase hex digits.
-pub(crate) fn encode32(b: &[u8; 32]) -> String {
-    encode(b)
+/// Appends 64 lowercase hex digits to `out`.
+pub(crate) fn push32(out: &mut String, b: &[u8; 32]) {
+    let mut buf = [0u8; 64];
+    for (pair, &x) in buf.chunks_exact_mut(2).zip(b) {
+        if let [h, l] = pair {
+            *h = HEX[usize::from(x >> 4)];
+            *l = HEX[usize::from(x & 0xf)];
+        }
+    }
+    // Hex digits are ASCII.
+    out.push_str(core::str::from_utf8(&buf).unwrap_or_default());
 }
 
 /// Lowercase hex of any byte string.
@@ -36,12 +44,38 @@ pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// Nibble values of lowercase hex digits; 0x80 marks every other byte.
+static NIBBLE: [u8; 256] = {
+    let mut t = [0x80u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 /// Decodes exactly 64 lowercase hex digits.
 pub(crate) fn decode32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 {
+    let b = s.as_bytes();
+    if b.len() != 64 {
         return None;
     }
-    decode(s)?.try_into().ok()
+    let mut out = [0u8; 32];
+    let mut bad = 0u8;
+    for (o, p) in out.iter_mut().zip(b.chunks_exact(2)) {
+        if let [h, l] = p {
+            let (h, l) = (NIBBLE[usize::from(*h)], NIBBLE[usize::from(*l)]);
+            bad |= h | l;
+            *o = (h << 4) | (l & 0x0f);
+        }
+    }
+    (bad & 0x80 == 0).then_some(out)
 }
 
 #[cfg(test)]
@@ -49,7 +83,9 @@ mod tests {
     #[test]
     fn roundtrip() {
         let d = [0xabu8; 32];
-        let h = super::encode32(&d);
+        let mut h = String::new();
+        super::push32(&mut h, &d);
+        assert_eq!(h, super::encode(&d));
         assert_eq!(super::decode32(&h), Some(d));
         assert_eq!(super::decode32(&h.to_uppercase()), None);
         assert_eq!(super::decode32(&h[1..]), None);

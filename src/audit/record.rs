@@ -1,14 +1,14 @@
 //! Audit records: the builder, the field types, the canonical encoding and the strict parser.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 
 use hmac::{Hmac, Mac as _};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::canon::{self, ObjWriter, Value, MAX_SAFE_INT};
+use super::canon::{self, ObjWriter, Parser, Value, MAX_SAFE_INT};
+use super::chain::EVENT_DOMAIN;
 use super::hex;
 use super::AuditError;
 use crate::Kind;
@@ -373,7 +373,7 @@ impl PromptHmac {
     fn encode(&self, out: &mut String) {
         ObjWriter::new(out)
             .str("key_id", &self.key_id)
-            .str("tag", &hex::encode32(&self.tag))
+            .hex32("tag", &self.tag)
             .end();
     }
 }
@@ -535,13 +535,13 @@ impl Record {
         let mut w = ObjWriter::new(out);
         w.opt_str("app", self.app.as_deref());
         if let Some(s) = seal {
-            w.str("chain_hash", &hex::encode32(&s.chain_hash));
+            w.hex32("chain_hash", &s.chain_hash);
         }
         w.opt_uint("cost_micros", self.cost_micros)
             .opt_str("currency", self.currency.as_deref())
             .str("event", self.event.as_str());
         if let Some(s) = seal {
-            w.str("event_hash", &hex::encode32(&s.event_hash));
+            w.hex32("event_hash", &s.event_hash);
         }
         w.str("id", &self.id)
             .opt_str("key_id", self.key_id.as_deref())
@@ -551,13 +551,13 @@ impl Record {
             w.nested("mac", |out| {
                 ObjWriter::new(out)
                     .uint("epoch", u64::from(m.epoch))
-                    .str("tag", &hex::encode32(&m.tag))
+                    .hex32("tag", &m.tag)
                     .end();
             });
         }
         w.opt_str("model", self.model.as_deref());
         if let Some(s) = seal {
-            w.str("prev", &hex::encode32(&s.prev));
+            w.hex32("prev", &s.prev);
         }
         if let Some(p) = &self.prompt_hmac {
             w.nested("prompt_hmac", |out| p.encode(out));
@@ -571,7 +571,7 @@ impl Record {
         }
         w.uint("seq", seq);
         if let Some(ip) = &self.source_ip {
-            w.str("source_ip", &ip.to_string());
+            w.display("source_ip", ip);
         }
         w.opt_uint("status", self.status.map(u64::from))
             .opt_str("team", self.team.as_deref())
@@ -835,211 +835,262 @@ impl SealedRecord {
     /// sequence (whitespace, key order, escapes, unknown fields, out-of-range numbers) is an
     /// error. Hashes are not checked here; that is the verifier's job.
     pub fn parse(line: &str) -> Result<SealedRecord, RecordParseError> {
-        if line.len() > MAX_LINE_LEN {
-            return Err(RecordParseError::malformed(MAX_LINE_LEN, "line too long"));
-        }
-        let v = canon::parse(line).map_err(|e| RecordParseError::malformed(e.offset, e.reason))?;
-        let Value::Obj(members) = v else {
-            return Err(RecordParseError::malformed(0, "not an object"));
-        };
-        // The version decides how to read everything else.
-        match members.iter().find(|(k, _)| *k == "v") {
-            Some((_, Value::Int(v))) if *v == RECORD_VERSION as i64 => {}
-            Some((_, Value::Int(v))) if *v >= 0 => {
-                return Err(RecordParseError {
-                    kind: ParseErrorKind::UnknownVersion(*v as u64),
-                })
-            }
-            _ => return Err(RecordParseError::malformed(0, "missing or invalid version")),
-        }
-        let rec = from_members(members).map_err(|reason| RecordParseError::malformed(0, reason))?;
-        // Field values are individually canonical (the parser enforces it); re-encoding checks
-        // the record-level rules (no nulls, sorted summaries, canonical IPs, …).
-        if rec.to_line() != line {
-            return Err(RecordParseError::malformed(0, "not in canonical form"));
-        }
-        Ok(rec)
+        parse_line(line).map(|(rec, _)| rec)
     }
 }
 
-fn from_members(members: Vec<(&str, Value<'_>)>) -> Result<SealedRecord, &'static str> {
+/// Parses a line and hashes its event preimage straight from the line's bytes (the members
+/// other than the seal fields, in their canonical order), without re-encoding.
+///
+/// Single pass: members must come in canonical key order, nested objects in their fixed
+/// canonical shape, so only the encoder's exact output is accepted.
+pub(crate) fn parse_line(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> {
+    if line.len() > MAX_LINE_LEN {
+        return Err(RecordParseError::malformed(MAX_LINE_LEN, "line too long"));
+    }
+    match parse_fast(line) {
+        Ok(r) => {
+            // Every value is canonical (the parser enforces it) and the record-level rules are
+            // checked, so the line is exactly what the encoder writes.
+            debug_assert_eq!(r.0.to_line(), line);
+            Ok(r)
+        }
+        Err(e) => {
+            // Classify: a well-formed object declaring another version is `unknown_version`.
+            if let Ok(members) = canon::parse_members(line) {
+                if let Some((_, Value::Int(v), ..)) = members.iter().find(|(k, ..)| *k == "v") {
+                    if *v >= 0 && *v != RECORD_VERSION as i64 {
+                        return Err(RecordParseError {
+                            kind: ParseErrorKind::UnknownVersion(*v as u64),
+                        });
+                    }
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+fn parse_fast(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> {
+    let mal = |p: &Parser<'_>, reason: &'static str| RecordParseError::malformed(p.i, reason);
+    let syn = |e: canon::SyntaxError| RecordParseError::malformed(e.offset, e.reason);
+    let mut p = Parser::new(line);
     let mut rec = Record::builder(EventType::LogHeartbeat, "", 0).rec;
     let (mut log_id, mut seq, mut prev, mut eh, mut ch, mut mac) =
         (None, None, None, None, None, None);
-    let (mut have_id, mut have_ts, mut have_event) = (false, false, false);
-    for (k, v) in members {
+    let (mut have_id, mut have_ts, mut have_event, mut version) = (false, false, false, None);
+    let mut h = Sha256::new();
+    h.update(EVENT_DOMAIN);
+    h.update(b"{");
+    let mut first_hashed = true;
+    let mut last_key: Option<&str> = None;
+    p.expect(b'{', "expected an object").map_err(syn)?;
+    if p.peek() == Some(b'}') {
+        return Err(mal(&p, "empty object"));
+    }
+    loop {
+        let start = p.i;
+        let k = p.key().map_err(syn)?;
+        if last_key.is_some_and(|l| k.as_bytes() <= l.as_bytes()) {
+            return Err(mal(&p, "object keys not strictly sorted (or duplicated)"));
+        }
+        last_key = Some(k);
+        p.expect(b':', "expected ':'").map_err(syn)?;
         match k {
-            "app" => rec.app = Some(text(v)?),
-            "chain_hash" => ch = Some(digest(v)?),
-            "cost_micros" => rec.cost_micros = Some(uint(v)?),
-            "currency" => rec.currency = Some(text(v)?),
+            "app" => rec.app = Some(p.str_value().map_err(syn)?.into_owned()),
+            "chain_hash" => ch = Some(hex_value(&mut p)?),
+            "cost_micros" => rec.cost_micros = Some(p.uint_value().map_err(syn)?),
+            "currency" => rec.currency = Some(p.str_value().map_err(syn)?.into_owned()),
             "event" => {
-                rec.event = EventType::from_id(&text(v)?).ok_or("unknown event type")?;
+                let id = p.str_value().map_err(syn)?;
+                rec.event = EventType::from_id(&id).ok_or_else(|| mal(&p, "unknown event type"))?;
                 have_event = true;
             }
-            "event_hash" => eh = Some(digest(v)?),
+            "event_hash" => eh = Some(hex_value(&mut p)?),
             "id" => {
-                rec.id = text(v)?;
+                rec.id = p.str_value().map_err(syn)?.into_owned();
                 have_id = true;
             }
-            "key_id" => rec.key_id = Some(text(v)?),
-            "latency_ms" => rec.latency_ms = Some(uint(v)?),
-            "log_id" => log_id = Some(text(v)?),
+            "key_id" => rec.key_id = Some(p.str_value().map_err(syn)?.into_owned()),
+            "latency_ms" => rec.latency_ms = Some(p.uint_value().map_err(syn)?),
+            "log_id" => log_id = Some(p.str_value().map_err(syn)?.into_owned()),
             "mac" => {
-                let Value::Obj(m) = v else {
-                    return Err("mac is not an object");
-                };
-                let mut it = m.into_iter();
-                let (Some(("epoch", e)), Some(("tag", t)), None) =
-                    (it.next(), it.next(), it.next())
-                else {
-                    return Err("mac must be {epoch, tag}");
-                };
-                let epoch = u32::try_from(uint(e)?).map_err(|_| "mac epoch too large")?;
-                mac = Some(RecordMac {
-                    epoch,
-                    tag: digest(t)?,
-                });
+                p.literal("{\"epoch\":").map_err(syn)?;
+                let epoch = u32::try_from(p.uint_value().map_err(syn)?)
+                    .map_err(|_| mal(&p, "mac epoch too large"))?;
+                p.literal(",\"tag\":").map_err(syn)?;
+                let tag = hex_value(&mut p)?;
+                p.literal("}").map_err(syn)?;
+                mac = Some(RecordMac { epoch, tag });
             }
-            "model" => rec.model = Some(text(v)?),
-            "prev" => prev = Some(digest(v)?),
+            "model" => rec.model = Some(p.str_value().map_err(syn)?.into_owned()),
+            "prev" => prev = Some(hex_value(&mut p)?),
             "prompt_hmac" => {
-                let Value::Obj(m) = v else {
-                    return Err("prompt_hmac is not an object");
-                };
-                let mut it = m.into_iter();
-                let (Some(("key_id", id)), Some(("tag", t)), None) =
-                    (it.next(), it.next(), it.next())
-                else {
-                    return Err("prompt_hmac must be {key_id, tag}");
-                };
-                rec.prompt_hmac = Some(PromptHmac {
-                    key_id: text(id)?,
-                    tag: digest(t)?,
-                });
+                p.literal("{\"key_id\":").map_err(syn)?;
+                let key_id = p.str_value().map_err(syn)?.into_owned();
+                p.literal(",\"tag\":").map_err(syn)?;
+                let tag = hex_value(&mut p)?;
+                p.literal("}").map_err(syn)?;
+                rec.prompt_hmac = Some(PromptHmac { key_id, tag });
             }
-            "provider" => rec.provider = Some(text(v)?),
+            "provider" => rec.provider = Some(p.str_value().map_err(syn)?.into_owned()),
             "residency" => {
-                let Value::Obj(m) = v else {
-                    return Err("residency is not an object");
-                };
-                let mut it = m.into_iter();
-                let (Some(("policy_hash", h)), Some(("rules", r)), None) =
-                    (it.next(), it.next(), it.next())
-                else {
-                    return Err("residency must be {policy_hash, rules}");
-                };
-                rec.residency = Some(ResidencyRef {
-                    policy_hash: text(h)?,
-                    rules: text_list(r)?,
-                });
+                p.literal("{\"policy_hash\":").map_err(syn)?;
+                let policy_hash = p.str_value().map_err(syn)?.into_owned();
+                p.literal(",\"rules\":").map_err(syn)?;
+                let rules = p.str_array().map_err(syn)?;
+                p.literal("}").map_err(syn)?;
+                rec.residency = Some(ResidencyRef { policy_hash, rules });
             }
             "scan" => {
-                let Value::Obj(m) = v else {
-                    return Err("scan is not an object");
-                };
-                let mut it = m.into_iter();
-                let (
-                    Some(("actions", a)),
-                    Some(("blocked", Value::Bool(b))),
-                    Some(("kinds", ks)),
-                    None,
-                ) = (it.next(), it.next(), it.next(), it.next())
-                else {
-                    return Err("scan must be {actions, blocked, kinds}");
-                };
-                let Value::Arr(ks) = ks else {
-                    return Err("scan kinds is not an array");
-                };
-                let mut kinds = Vec::with_capacity(ks.len());
-                for kv in ks {
-                    let Value::Obj(kv) = kv else {
-                        return Err("scan kind is not an object");
-                    };
-                    let mut it = kv.into_iter();
-                    let (Some(("count", n)), Some(("kind", id)), None) =
-                        (it.next(), it.next(), it.next())
-                    else {
-                        return Err("scan kind must be {count, kind}");
-                    };
-                    let n = u32::try_from(uint(n)?).map_err(|_| "count too large")?;
-                    kinds.push((text(id)?, n));
+                p.literal("{\"actions\":").map_err(syn)?;
+                let actions = p.str_array().map_err(syn)?;
+                p.literal(",\"blocked\":").map_err(syn)?;
+                let blocked = match p.peek() {
+                    Some(b't') => p.literal("true").map(|_| true),
+                    _ => p.literal("false").map(|_| false),
+                }
+                .map_err(syn)?;
+                p.literal(",\"kinds\":[").map_err(syn)?;
+                let mut kinds = Vec::new();
+                if p.peek() == Some(b']') {
+                    p.i += 1;
+                } else {
+                    loop {
+                        p.literal("{\"count\":").map_err(syn)?;
+                        let n = u32::try_from(p.uint_value().map_err(syn)?)
+                            .map_err(|_| mal(&p, "count too large"))?;
+                        p.literal(",\"kind\":").map_err(syn)?;
+                        let kind = p.str_value().map_err(syn)?.into_owned();
+                        p.literal("}").map_err(syn)?;
+                        kinds.push((kind, n));
+                        match p.peek() {
+                            Some(b',') => p.i += 1,
+                            Some(b']') => {
+                                p.i += 1;
+                                break;
+                            }
+                            _ => return Err(mal(&p, "expected ',' or ']'")),
+                        }
+                    }
+                }
+                p.literal("}").map_err(syn)?;
+                if !kinds.windows(2).all(|w| w[0].0 < w[1].0) || kinds.iter().any(|(_, n)| *n == 0)
+                {
+                    return Err(mal(&p, "scan kinds not sorted, unique and non-zero"));
+                }
+                if !actions.windows(2).all(|w| w[0] < w[1]) {
+                    return Err(mal(&p, "scan actions not sorted and unique"));
                 }
                 rec.scan = Some(ScanSummary {
                     kinds,
-                    actions: text_list(a)?,
-                    blocked: b,
+                    actions,
+                    blocked,
                 });
             }
-            "seq" => seq = Some(uint(v)?),
+            "seq" => seq = Some(p.uint_value().map_err(syn)?),
             "source_ip" => {
-                rec.source_ip = Some(
-                    text(v)?
-                        .parse()
-                        .map_err(|_| "source_ip is not an IP address")?,
+                let t = p.str_value().map_err(syn)?;
+                let ip: IpAddr = t
+                    .parse()
+                    .map_err(|_| mal(&p, "source_ip is not an IP address"))?;
+                if !display_eq(&ip, &t) {
+                    return Err(mal(&p, "source_ip is not in canonical text form"));
+                }
+                rec.source_ip = Some(ip);
+            }
+            "status" => {
+                rec.status = Some(
+                    u16::try_from(p.uint_value().map_err(syn)?)
+                        .map_err(|_| mal(&p, "status too large"))?,
                 )
             }
-            "status" => rec.status = Some(u16::try_from(uint(v)?).map_err(|_| "status too large")?),
-            "team" => rec.team = Some(text(v)?),
-            "tokens_in" => rec.tokens_in = Some(uint(v)?),
-            "tokens_out" => rec.tokens_out = Some(uint(v)?),
+            "team" => rec.team = Some(p.str_value().map_err(syn)?.into_owned()),
+            "tokens_in" => rec.tokens_in = Some(p.uint_value().map_err(syn)?),
+            "tokens_out" => rec.tokens_out = Some(p.uint_value().map_err(syn)?),
             "ts_ms" => {
-                let Value::Int(t) = v else {
-                    return Err("ts_ms is not an integer");
-                };
-                rec.ts_ms = t;
+                rec.ts_ms = p.int_value().map_err(syn)?;
                 have_ts = true;
             }
-            "user" => rec.user = Some(text(v)?),
-            "v" => {}
-            _ => return Err("unknown field"),
+            "user" => rec.user = Some(p.str_value().map_err(syn)?.into_owned()),
+            "v" => version = Some(p.uint_value().map_err(syn)?),
+            _ => return Err(mal(&p, "unknown field")),
+        }
+        if !matches!(k, "chain_hash" | "event_hash" | "mac" | "prev") {
+            if !first_hashed {
+                h.update(b",");
+            }
+            first_hashed = false;
+            h.update(line.get(start..p.i).unwrap_or_default().as_bytes());
+        }
+        match p.peek() {
+            Some(b',') => p.i += 1,
+            Some(b'}') => {
+                p.i += 1;
+                break;
+            }
+            _ => return Err(mal(&p, "expected ',' or '}'")),
         }
     }
-    if !(have_id && have_ts && have_event) {
-        return Err("missing id, ts_ms or event");
+    if !p.at_end() {
+        return Err(mal(&p, "trailing bytes after the record"));
     }
-    let log_id = log_id.ok_or("missing log_id")?;
-    check_log_id(&log_id).map_err(|e| e.reason)?;
-    rec.validate().map_err(|e| e.reason)?;
-    Ok(SealedRecord {
+    if version != Some(RECORD_VERSION) {
+        return Err(RecordParseError::malformed(0, "missing or invalid version"));
+    }
+    h.update(b"}");
+    if !(have_id && have_ts && have_event) {
+        return Err(RecordParseError::malformed(0, "missing id, ts_ms or event"));
+    }
+    let bad = |r: &'static str| RecordParseError::malformed(0, r);
+    let log_id = log_id.ok_or_else(|| bad("missing log_id"))?;
+    check_log_id(&log_id).map_err(|e| bad(e.reason))?;
+    rec.validate().map_err(|e| bad(e.reason))?;
+    let sealed = SealedRecord {
         record: rec,
         log_id,
-        seq: seq.ok_or("missing seq")?,
+        seq: seq.ok_or_else(|| bad("missing seq"))?,
         seal: Seal {
-            prev: prev.ok_or("missing prev")?,
-            event_hash: eh.ok_or("missing event_hash")?,
-            chain_hash: ch.ok_or("missing chain_hash")?,
+            prev: prev.ok_or_else(|| bad("missing prev"))?,
+            event_hash: eh.ok_or_else(|| bad("missing event_hash"))?,
+            chain_hash: ch.ok_or_else(|| bad("missing chain_hash"))?,
             mac,
         },
-    })
+    };
+    Ok((sealed, h.finalize().into()))
 }
 
-fn text(v: Value<'_>) -> Result<String, &'static str> {
-    match v {
-        Value::Str(s) => Ok(Cow::into_owned(s)),
-        _ => Err("expected a string"),
-    }
+fn hex_value(p: &mut Parser<'_>) -> Result<[u8; 32], RecordParseError> {
+    let at = p.i;
+    let s = p
+        .str_value()
+        .map_err(|e| RecordParseError::malformed(e.offset, e.reason))?;
+    hex::decode32(&s).ok_or(RecordParseError::malformed(
+        at,
+        "expected 64 lowercase hex digits",
+    ))
 }
 
-fn text_list(v: Value<'_>) -> Result<Vec<String>, &'static str> {
-    match v {
-        Value::Arr(items) => items.into_iter().map(text).collect(),
-        _ => Err("expected an array of strings"),
+/// True when `v` displays as exactly `s` (without allocating).
+fn display_eq(v: &dyn fmt::Display, s: &str) -> bool {
+    struct Cmp<'s>(&'s str, bool);
+    impl fmt::Write for Cmp<'_> {
+        fn write_str(&mut self, part: &str) -> fmt::Result {
+            match self.0.strip_prefix(part) {
+                Some(rest) => {
+                    self.0 = rest;
+                    Ok(())
+                }
+                None => {
+                    self.1 = false;
+                    Err(fmt::Error)
+                }
+            }
+        }
     }
-}
-
-fn uint(v: Value<'_>) -> Result<u64, &'static str> {
-    match v {
-        Value::Int(i) if i >= 0 => Ok(i as u64),
-        _ => Err("expected a non-negative integer"),
-    }
-}
-
-fn digest(v: Value<'_>) -> Result<[u8; 32], &'static str> {
-    match v {
-        Value::Str(s) => hex::decode32(&s).ok_or("expected 64 lowercase hex digits"),
-        _ => Err("expected a hex string"),
-    }
+    let mut c = Cmp(s, true);
+    let ok = fmt::write(&mut c, format_args!("{v}")).is_ok();
+    ok && c.1 && c.0.is_empty()
 }
 
 /// Why a line is not a readable record. Never quotes the line.

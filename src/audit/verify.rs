@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::canon::ObjWriter;
 use super::chain::{chain_hash, digest_eq, event_hash, genesis, Checkpoint, MacKey};
-use super::record::{EventType, RecordMac, SealedRecord};
+use super::record::{parse_line, EventType, RecordMac, SealedRecord};
 use super::AuditError;
 
 /// How far back (in sequence numbers) duplicates are compared by content.
@@ -232,7 +232,7 @@ struct Pending {
     link_before: Link,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Keys {
     cur: MacKey,
     cur_seq: Option<u64>,
@@ -314,7 +314,7 @@ impl Keys {
 /// the log length (a window of 1,024 recent chain hashes, at most 64 pending gaps, 8 older
 /// epoch keys), except for the problems themselves: take them as you go with
 /// [`Verifier::take_problems`] to keep that bounded too.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Verifier {
     keys: Option<Keys>,
     log_id: Option<String>,
@@ -450,8 +450,8 @@ impl Verifier {
     /// Pushes one line (without its newline).
     pub fn push_line(&mut self, line: &str) {
         self.lines += 1;
-        match SealedRecord::parse(line) {
-            Ok(rec) => self.check(&rec),
+        match parse_line(line) {
+            Ok((rec, eh)) => self.check(&rec, Some(eh)),
             Err(e) => match e.unknown_version() {
                 Some(_) => self.unreadable(
                     ProblemKind::UnknownVersion,
@@ -476,7 +476,7 @@ impl Verifier {
     /// Pushes an already parsed record (counts as one line).
     pub fn push(&mut self, record: &SealedRecord) {
         self.lines += 1;
-        self.check(record);
+        self.check(record, None);
     }
 
     /// Removes and returns the problems found so far (for streaming hosts).
@@ -598,11 +598,16 @@ impl Verifier {
         self.closed = false;
     }
 
-    fn check(&mut self, rec: &SealedRecord) {
+    fn check(&mut self, rec: &SealedRecord, line_hash: Option<[u8; 32]>) {
         // 1. Self-consistency: content ↔ event hash ↔ chain hash.
-        self.buf.clear();
-        rec.write_event_preimage(&mut self.buf);
-        let eh = event_hash(self.buf.as_bytes());
+        let eh = match line_hash {
+            Some(h) => h,
+            None => {
+                self.buf.clear();
+                rec.write_event_preimage(&mut self.buf);
+                event_hash(self.buf.as_bytes())
+            }
+        };
         if !digest_eq(&eh, rec.event_hash()) {
             return self.unreadable(
                 ProblemKind::Modified,
