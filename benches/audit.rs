@@ -3,6 +3,9 @@
 //!
 //! `cargo bench --bench audit`; criterion reports records/s (`Throughput::Elements`).
 
+// criterion_group! generates an undocumented `pub fn`.
+#![allow(missing_docs)]
+
 use std::net::IpAddr;
 use std::time::Duration;
 

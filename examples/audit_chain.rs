@@ -92,7 +92,7 @@ fn demo_record(
         EventType::LogStopped
     } else if i == 0 {
         EventType::LogStarted
-    } else if i % 50 == 0 {
+    } else if i.is_multiple_of(50) {
         EventType::LogHeartbeat
     } else {
         match i % 13 {
@@ -111,7 +111,7 @@ fn demo_record(
             let blocked = event == EventType::RequestBlocked;
             let kinds: &[(Kind, u32)] = if blocked {
                 &[(Kind::AWS_ACCESS_KEY_ID, 1)]
-            } else if i % 4 == 0 {
+            } else if i.is_multiple_of(4) {
                 &[(Kind::EMAIL, 2), (Kind::PHONE, 1)]
             } else {
                 &[]
@@ -121,12 +121,16 @@ fn demo_record(
                 .app("chat-ui")
                 .key_id(&format!("lg_live_{:012x}", i % 7))
                 .source_ip(format!("10.0.{}.{}", i % 256, (i * 7) % 256).parse()?)
-                .model(if i % 2 == 0 {
+                .model(if i.is_multiple_of(2) {
                     "gpt-4o-mini"
                 } else {
                     "claude-sonnet-4"
                 })
-                .provider(if i % 2 == 0 { "openai" } else { "anthropic" })
+                .provider(if i.is_multiple_of(2) {
+                    "openai"
+                } else {
+                    "anthropic"
+                })
                 .tokens_in(200 + (i * 37) % 3000)
                 .tokens_out(if blocked { 0 } else { 50 + (i * 11) % 800 })
                 .cost(

@@ -50,9 +50,9 @@ fn record(i: usize, n: usize, prompt_key: &PromptKey) -> Record {
         },
     };
     let mut b = Record::builder(event, &id, ts);
-    if i % 11 != 0 && i != 0 && i + 1 != n {
+    if !i.is_multiple_of(11) && i != 0 && i + 1 != n {
         b = b
-            .team(if i % 2 == 0 {
+            .team(if i.is_multiple_of(2) {
                 "payments"
             } else {
                 "Ünïcødé \"team\" \\ 😂"
@@ -60,7 +60,7 @@ fn record(i: usize, n: usize, prompt_key: &PromptKey) -> Record {
             .user(&format!("user-{}", i % 17))
             .app("chat-ui")
             .key_id(&format!("lg_live_{:012}", i % 5))
-            .source_ip(if i % 3 == 0 {
+            .source_ip(if i.is_multiple_of(3) {
                 "::ffff:10.0.0.7".parse::<IpAddr>().unwrap()
             } else {
                 "2001:db8::1".parse().unwrap()
@@ -126,7 +126,10 @@ fn verify_with(lines: &[String], cps: &[Checkpoint]) -> Vec<Problem> {
     v.finish().into_problems()
 }
 
-fn summary(p: &[Problem]) -> Vec<(ProblemKind, Option<u64>, Option<u64>, Option<u64>)> {
+/// (kind, line, seq, to_seq)
+type Found = (ProblemKind, Option<u64>, Option<u64>, Option<u64>);
+
+fn summary(p: &[Problem]) -> Vec<Found> {
     p.iter()
         .map(|p| (p.kind(), p.line(), p.seq(), p.to_seq()))
         .collect()
@@ -739,4 +742,39 @@ proptest! {
         prop_assert_eq!(p.len(), 1);
         prop_assert_eq!(p[0].kind(), ProblemKind::TailUnprotected);
     }
+}
+
+#[test]
+fn writer_resumes_from_persisted_state_and_key() {
+    let mut chain = Chain::keyed(LOG_ID, MacKey::new(ROOT)).unwrap();
+    let rec = |i: i64, ev| Record::builder(ev, &format!("r{i}"), i).build().unwrap();
+    let mut lines = vec![chain.seal(rec(0, EventType::LogStarted)).unwrap().to_line()];
+    lines.push(
+        chain
+            .seal(rec(1, EventType::LogHeartbeat))
+            .unwrap()
+            .to_line(),
+    );
+    assert!(chain.evolve_key());
+    // The host persists state and key, crashes, and resumes; evolving again is allowed once.
+    let (state, key) = (chain.state().clone(), chain.key().unwrap().clone());
+    drop(chain);
+    let mut chain = Chain::resume(state, Some(key.clone())).unwrap();
+    assert!(chain.evolve_key());
+    lines.push(
+        chain
+            .seal(rec(2, EventType::LogHeartbeat))
+            .unwrap()
+            .to_line(),
+    );
+    // Recovery from the last stored line plus a later key also works.
+    let last = SealedRecord::parse(lines.last().unwrap()).unwrap();
+    let later = chain.key().unwrap().derive(3).unwrap();
+    let mut chain = Chain::resume(lastgate::audit::ChainState::after(&last), Some(later)).unwrap();
+    assert!(!chain.evolve_key(), "at most one evolution between records");
+    lines.push(chain.seal(rec(3, EventType::LogStopped)).unwrap().to_line());
+    // An older key is refused.
+    assert!(Chain::resume(chain.state().clone(), Some(key)).is_err());
+    let p = verify_with(&lines, &[]);
+    assert!(p.is_empty(), "{:?}", summary(&p));
 }

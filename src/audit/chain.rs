@@ -221,16 +221,20 @@ impl Chain {
     }
 
     /// Continues a log from a persisted state. In keyed mode the key must be at the state's
-    /// epoch.
-    pub fn resume(state: ChainState, key: Option<MacKey>) -> Result<Chain, AuditError> {
+    /// epoch or later (a key evolved after the last record, e.g. at a checkpoint); the state
+    /// takes the key's epoch.
+    pub fn resume(mut state: ChainState, key: Option<MacKey>) -> Result<Chain, AuditError> {
         check_log_id(&state.log_id)?;
+        let mut evolved = false;
         if let Some(k) = &key {
-            if k.epoch != state.epoch {
+            if k.epoch < state.epoch {
                 return Err(AuditError::new(
                     "mac",
-                    "key epoch differs from the chain state",
+                    "key epoch is older than the chain state",
                 ));
             }
+            evolved = k.epoch > state.epoch;
+            state.epoch = k.epoch;
         }
         if state.next_seq > MAX_SAFE_INT {
             return Err(AuditError::new("seq", "exceeds 2^53 - 1"));
@@ -238,7 +242,7 @@ impl Chain {
         Ok(Chain {
             state,
             key,
-            sealed_since_evolve: true,
+            sealed_since_evolve: !evolved,
             buf: String::with_capacity(512),
         })
     }

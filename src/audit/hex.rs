@@ -36,7 +36,7 @@ fn nibble(c: u8) -> Option<u8> {
 /// Decodes lowercase hex of any even length; `None` for anything else (uppercase included).
 pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return None;
     }
     b.chunks_exact(2)
