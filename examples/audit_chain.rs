@@ -193,7 +193,7 @@ fn demo(
     for i in 0..n {
         let rec = demo_record(i, n, t0 + i as i64, &prompts)?;
         line.clear();
-        chain.seal(rec)?.write_line(&mut line);
+        chain.append(&rec, &mut line)?;
         line.push('\n');
         out.write_all(line.as_bytes())?;
         if (i + 1) % EPOCH_EVERY == 0 || i + 1 == n {

@@ -101,7 +101,9 @@ fn make_log(n: usize, close: bool, cp_every: usize) -> (Vec<String>, Vec<Checkpo
                 .build()
                 .unwrap();
         }
-        lines.push(chain.seal(rec).unwrap().to_line());
+        let mut line = String::new();
+        chain.append(&rec, &mut line).unwrap();
+        lines.push(line);
         if (i + 1) % cp_every == 0 {
             let signed = chain
                 .checkpoint(1_700_000_000_000 + i as i64)
@@ -732,9 +734,14 @@ proptest! {
         let rec = Record::builder(EventType::RequestCompleted, "id", ts)
             .team(&team).user(&user).tokens_in(tokens).status(status).build();
         prop_assume!(rec.is_ok());
-        let sealed = Chain::new("p").unwrap().seal(rec.unwrap()).unwrap();
+        let rec = rec.unwrap();
+        let sealed = Chain::new("p").unwrap().seal(rec.clone()).unwrap();
         let line = sealed.to_line();
         prop_assert_eq!(SealedRecord::parse(&line).unwrap(), sealed);
+        // The spliced fast path writes the same bytes.
+        let mut appended = String::new();
+        Chain::new("p").unwrap().append(&rec, &mut appended).unwrap();
+        prop_assert_eq!(&appended, &line);
         let mut v = Verifier::new();
         v.push_line(&line);
         // One open record: only the unprotected tail is reported.

@@ -21,6 +21,14 @@ const MAX_DEPTH: usize = 8;
 pub(crate) fn write_str(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
+    // Branch-free test (vectorizes): most strings need no escaping at all.
+    if !bytes.iter().fold(false, |acc, &b| {
+        acc | (b < 0x20) | (b == b'"') | (b == b'\\')
+    }) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let esc: &str = match b {
@@ -57,6 +65,9 @@ pub(crate) fn write_str(out: &mut String, s: &str) {
 pub(crate) struct ObjWriter<'o> {
     out: &'o mut String,
     first: bool,
+    marks: [usize; 4],
+    /// Marks `a..b` waiting for the next member.
+    pending: Option<(usize, usize)>,
     #[cfg(debug_assertions)]
     last: &'static str,
 }
@@ -67,12 +78,27 @@ impl<'o> ObjWriter<'o> {
         ObjWriter {
             out,
             first: true,
+            marks: [0; 4],
+            pending: None,
             #[cfg(debug_assertions)]
             last: "",
         }
     }
 
-    pub(crate) fn key(&mut self, key: &'static str) {
+    /// A writer that adds members inside an object someone else opened (no `{`, and the first
+    /// member gets no comma).
+    pub(crate) fn continuing(out: &'o mut String) -> ObjWriter<'o> {
+        ObjWriter {
+            out,
+            first: true,
+            marks: [0; 4],
+            pending: None,
+            #[cfg(debug_assertions)]
+            last: "",
+        }
+    }
+
+    fn key(&mut self, key: &'static str) {
         #[cfg(debug_assertions)]
         {
             debug_assert!(self.first || key > self.last, "keys out of order: {key}");
@@ -85,6 +111,12 @@ impl<'o> ObjWriter<'o> {
             self.out.push(',');
         }
         self.first = false;
+        if let Some((a, b)) = self.pending.take() {
+            let at = self.out.len();
+            for m in self.marks.iter_mut().take(b).skip(a) {
+                *m = at;
+            }
+        }
         self.out.push('"');
         self.out.push_str(key);
         self.out.push_str("\":");
@@ -176,6 +208,20 @@ impl<'o> ObjWriter<'o> {
         }
         self.out.push(']');
         self
+    }
+
+    /// Records, as mark `i`, where the next member will start (after its comma): the place
+    /// where an omitted member followed by that one would be inserted.
+    pub(crate) fn mark(&mut self, i: usize) {
+        self.pending = Some(match self.pending {
+            Some((a, _)) => (a, i + 1),
+            None => (i, i + 1),
+        });
+    }
+
+    /// The marks set so far (buffer offsets).
+    pub(crate) fn marks(&self) -> [usize; 4] {
+        self.marks
     }
 
     pub(crate) fn end(&mut self) {

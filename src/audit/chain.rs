@@ -11,7 +11,9 @@ use zeroize::Zeroizing;
 
 use super::canon::{self, ObjWriter, Value, MAX_SAFE_INT};
 use super::hex;
-use super::record::{check_log_id, Record, RecordMac, Seal, SealedRecord, MAX_LINE_LEN};
+use super::record::{
+    check_log_id, splice_line, Record, RecordMac, Seal, SealedRecord, MAX_LINE_LEN,
+};
 use super::AuditError;
 
 pub(crate) const EVENT_DOMAIN: &[u8] = b"lastgate/audit/v1/event\0";
@@ -265,12 +267,43 @@ impl Chain {
     /// Assigns the next sequence number, computes the event and chain hashes (and the MAC in
     /// keyed mode) and advances the chain.
     pub fn seal(&mut self, record: Record) -> Result<SealedRecord, AuditError> {
+        let (seq, seal, _) = self.next_seal(&record)?;
+        Ok(SealedRecord {
+            record,
+            log_id: self.state.log_id.clone(),
+            seq,
+            seal,
+        })
+    }
+
+    /// Like [`Chain::seal`], but appends the sealed line (no newline) to `out` instead of
+    /// returning a [`SealedRecord`]: the fast path for a writer that only stores lines. The
+    /// record is encoded once; the line is spliced from the hashed bytes.
+    pub fn append(&mut self, record: &Record, out: &mut String) -> Result<(), AuditError> {
+        let (_, seal, marks) = self.next_seal(record)?;
+        let start = out.len();
+        splice_line(&self.buf, marks, &seal, out);
+        debug_assert_eq!(out.get(start..), {
+            let mut full = String::new();
+            record.encode(
+                &mut full,
+                &self.state.log_id,
+                self.state.next_seq - 1,
+                Some(&seal),
+            );
+            Some(full).as_deref()
+        });
+        Ok(())
+    }
+
+    /// Encodes the preimage into `self.buf`, hashes it, and advances the state.
+    fn next_seal(&mut self, record: &Record) -> Result<(u64, Seal, [usize; 4]), AuditError> {
         let seq = self.state.next_seq;
         if seq > MAX_SAFE_INT {
             return Err(AuditError::new("seq", "log is full (2^53 records)"));
         }
         self.buf.clear();
-        record.encode(&mut self.buf, &self.state.log_id, seq, None);
+        let marks = record.encode(&mut self.buf, &self.state.log_id, seq, None);
         // The sealed line adds ~330 bytes of hashes to the preimage.
         if self.buf.len() + 400 > MAX_LINE_LEN {
             return Err(AuditError::new("record", "sealed line would exceed 64 KiB"));
@@ -281,21 +314,16 @@ impl Chain {
             epoch: k.epoch,
             tag: k.tag(&ch),
         });
-        let sealed = SealedRecord {
-            record,
-            log_id: self.state.log_id.clone(),
-            seq,
-            seal: Seal {
-                prev: self.state.head,
-                event_hash: eh,
-                chain_hash: ch,
-                mac,
-            },
+        let seal = Seal {
+            prev: self.state.head,
+            event_hash: eh,
+            chain_hash: ch,
+            mac,
         };
         self.state.head = ch;
         self.state.next_seq = seq + 1;
         self.sealed_since_evolve = true;
-        Ok(sealed)
+        Ok((seq, seal, marks))
     }
 
     /// Keyed mode: moves the MAC key to the next epoch and erases the old key (do it at every

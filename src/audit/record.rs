@@ -531,22 +531,42 @@ impl Record {
 
     /// Writes the canonical form; `seal` adds the chain fields (the full line), `None` gives the
     /// event-hash preimage (which also carries `log_id`, `seq` and `v`).
-    pub(crate) fn encode(&self, out: &mut String, log_id: &str, seq: u64, seal: Option<&Seal>) {
+    ///
+    /// Returns, for the preimage, the offsets (from the start of what was appended) where the
+    /// seal members `chain_hash`, `event_hash`, `mac` and `prev` belong: each is always followed
+    /// by another member, so it is inserted as `"key":value,` at that offset.
+    pub(crate) fn encode(
+        &self,
+        out: &mut String,
+        log_id: &str,
+        seq: u64,
+        seal: Option<&Seal>,
+    ) -> [usize; 4] {
+        let base = out.len();
         let mut w = ObjWriter::new(out);
         w.opt_str("app", self.app.as_deref());
-        if let Some(s) = seal {
-            w.hex32("chain_hash", &s.chain_hash);
+        match seal {
+            Some(s) => {
+                w.hex32("chain_hash", &s.chain_hash);
+            }
+            None => w.mark(0),
         }
         w.opt_uint("cost_micros", self.cost_micros)
             .opt_str("currency", self.currency.as_deref())
             .str("event", self.event.as_str());
-        if let Some(s) = seal {
-            w.hex32("event_hash", &s.event_hash);
+        match seal {
+            Some(s) => {
+                w.hex32("event_hash", &s.event_hash);
+            }
+            None => w.mark(1),
         }
         w.str("id", &self.id)
             .opt_str("key_id", self.key_id.as_deref())
             .opt_uint("latency_ms", self.latency_ms)
             .str("log_id", log_id);
+        if seal.is_none() {
+            w.mark(2);
+        }
         if let Some(Seal { mac: Some(m), .. }) = seal {
             w.nested("mac", |out| {
                 ObjWriter::new(out)
@@ -556,8 +576,11 @@ impl Record {
             });
         }
         w.opt_str("model", self.model.as_deref());
-        if let Some(s) = seal {
-            w.hex32("prev", &s.prev);
+        match seal {
+            Some(s) => {
+                w.hex32("prev", &s.prev);
+            }
+            None => w.mark(3),
         }
         if let Some(p) = &self.prompt_hmac {
             w.nested("prompt_hmac", |out| p.encode(out));
@@ -581,7 +604,46 @@ impl Record {
             .opt_str("user", self.user.as_deref())
             .uint("v", RECORD_VERSION)
             .end();
+        w.marks().map(|m| m.saturating_sub(base))
     }
+}
+
+/// Builds the sealed line from the event preimage and the marks [`Record::encode`] returned,
+/// without encoding the record again.
+pub(crate) fn splice_line(pre: &str, marks: [usize; 4], seal: &Seal, out: &mut String) {
+    let mut last = 0;
+    for (i, &m) in marks.iter().enumerate() {
+        out.push_str(pre.get(last..m).unwrap_or_default());
+        let mut w = ObjWriter::continuing(out);
+        match i {
+            0 => {
+                w.hex32("chain_hash", &seal.chain_hash);
+            }
+            1 => {
+                w.hex32("event_hash", &seal.event_hash);
+            }
+            2 => match &seal.mac {
+                Some(mac) => {
+                    w.nested("mac", |out| {
+                        ObjWriter::new(out)
+                            .uint("epoch", u64::from(mac.epoch))
+                            .hex32("tag", &mac.tag)
+                            .end();
+                    });
+                }
+                None => {
+                    last = m;
+                    continue;
+                }
+            },
+            _ => {
+                w.hex32("prev", &seal.prev);
+            }
+        }
+        out.push(',');
+        last = m;
+    }
+    out.push_str(pre.get(last..).unwrap_or_default());
 }
 
 /// Sets the optional fields of a [`Record`]; [`RecordBuilder::build`] validates them.
