@@ -334,6 +334,11 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `n` input bytes starting at `at`, if there are that many.
+    pub(crate) fn bytes_at(&self, at: usize, n: usize) -> Option<&'a [u8]> {
+        self.b.get(at..at.checked_add(n)?)
+    }
+
     pub(crate) fn at_end(&self) -> bool {
         self.i == self.b.len()
     }
@@ -365,21 +370,31 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// An array of strings.
-    pub(crate) fn str_array(&mut self) -> Result<Vec<String>, SyntaxError> {
+    /// An array of strings, written into `items` (reusing its strings' buffers).
+    pub(crate) fn str_array_into(&mut self, items: &mut Vec<String>) -> Result<(), SyntaxError> {
         self.expect(b'[', "expected an array")?;
-        let mut items = Vec::new();
+        let mut n = 0;
         if self.peek() == Some(b']') {
             self.i += 1;
-            return Ok(items);
+            items.clear();
+            return Ok(());
         }
         loop {
-            items.push(self.str_value()?.into_owned());
+            let v = self.str_value()?;
+            match items.get_mut(n) {
+                Some(slot) => {
+                    slot.clear();
+                    slot.push_str(&v);
+                }
+                None => items.push(v.into_owned()),
+            }
+            n += 1;
             match self.peek() {
                 Some(b',') => self.i += 1,
                 Some(b']') => {
                     self.i += 1;
-                    return Ok(items);
+                    items.truncate(n);
+                    return Ok(());
                 }
                 _ => return Err(self.err("expected ',' or ']'")),
             }

@@ -846,6 +846,21 @@ pub struct SealedRecord {
 }
 
 impl SealedRecord {
+    /// A placeholder for [`parse_line_into`] to fill.
+    pub(crate) fn empty() -> SealedRecord {
+        SealedRecord {
+            record: Record::builder(EventType::LogHeartbeat, "", 0).rec,
+            log_id: String::new(),
+            seq: 0,
+            seal: Seal {
+                prev: [0; 32],
+                event_hash: [0; 32],
+                chain_hash: [0; 32],
+                mac: None,
+            },
+        }
+    }
+
     /// The record content.
     pub fn record(&self) -> &Record {
         &self.record
@@ -907,15 +922,25 @@ impl SealedRecord {
 /// Single pass: members must come in canonical key order, nested objects in their fixed
 /// canonical shape, so only the encoder's exact output is accepted.
 pub(crate) fn parse_line(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> {
+    let mut rec = SealedRecord::empty();
+    let eh = parse_line_into(line, &mut rec)?;
+    Ok((rec, eh))
+}
+
+/// [`parse_line`] into a reused record (see [`parse_into`]).
+pub(crate) fn parse_line_into(
+    line: &str,
+    out: &mut SealedRecord,
+) -> Result<[u8; 32], RecordParseError> {
     if line.len() > MAX_LINE_LEN {
         return Err(RecordParseError::malformed(MAX_LINE_LEN, "line too long"));
     }
-    match parse_fast(line) {
-        Ok(r) => {
+    match parse_into(line, out) {
+        Ok(eh) => {
             // Every value is canonical (the parser enforces it) and the record-level rules are
             // checked, so the line is exactly what the encoder writes.
-            debug_assert_eq!(r.0.to_line(), line);
-            Ok(r)
+            debug_assert_eq!(out.to_line(), line);
+            Ok(eh)
         }
         Err(e) => {
             // Classify: a well-formed object declaring another version is `unknown_version`.
@@ -933,13 +958,34 @@ pub(crate) fn parse_line(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordP
     }
 }
 
-fn parse_fast(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> {
+/// Parses into `out`, reusing its string buffers (the verifier keeps one scratch record, so
+/// steady-state verification does not allocate). On error `out` holds garbage.
+fn parse_into(line: &str, out: &mut SealedRecord) -> Result<[u8; 32], RecordParseError> {
     let mal = |p: &Parser<'_>, reason: &'static str| RecordParseError::malformed(p.i, reason);
     let syn = |e: canon::SyntaxError| RecordParseError::malformed(e.offset, e.reason);
     let mut p = Parser::new(line);
-    let mut rec = Record::builder(EventType::LogHeartbeat, "", 0).rec;
-    let (mut log_id, mut seq, mut prev, mut eh, mut ch, mut mac) =
-        (None, None, None, None, None, None);
+    let rec = &mut out.record;
+    // Spare buffers from the previous record; fields absent from this line end up None.
+    let mut spare = [
+        take_spare(&mut rec.app),
+        take_spare(&mut rec.currency),
+        take_spare(&mut rec.key_id),
+        take_spare(&mut rec.model),
+        take_spare(&mut rec.provider),
+        take_spare(&mut rec.team),
+        take_spare(&mut rec.user),
+    ];
+    let mut old_prompt = rec.prompt_hmac.take();
+    let mut old_residency = rec.residency.take();
+    let mut old_scan = rec.scan.take();
+    rec.cost_micros = None;
+    rec.latency_ms = None;
+    rec.tokens_in = None;
+    rec.tokens_out = None;
+    rec.status = None;
+    rec.source_ip = None;
+    let (mut have_log_id, mut seq, mut prev, mut eh, mut ch, mut mac) =
+        (false, None, None, None, None, None);
     let (mut have_id, mut have_ts, mut have_event, mut version) = (false, false, false, None);
     let mut h = Sha256::new();
     h.update(EVENT_DOMAIN);
@@ -959,10 +1005,10 @@ fn parse_fast(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> 
         last_key = Some(k);
         p.expect(b':', "expected ':'").map_err(syn)?;
         match k {
-            "app" => rec.app = Some(p.str_value().map_err(syn)?.into_owned()),
+            "app" => rec.app = Some(fill(&mut spare[0], &p.str_value().map_err(syn)?)),
             "chain_hash" => ch = Some(hex_value(&mut p)?),
             "cost_micros" => rec.cost_micros = Some(p.uint_value().map_err(syn)?),
-            "currency" => rec.currency = Some(p.str_value().map_err(syn)?.into_owned()),
+            "currency" => rec.currency = Some(fill(&mut spare[1], &p.str_value().map_err(syn)?)),
             "event" => {
                 let id = p.str_value().map_err(syn)?;
                 rec.event = EventType::from_id(&id).ok_or_else(|| mal(&p, "unknown event type"))?;
@@ -970,12 +1016,19 @@ fn parse_fast(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> 
             }
             "event_hash" => eh = Some(hex_value(&mut p)?),
             "id" => {
-                rec.id = p.str_value().map_err(syn)?.into_owned();
+                let v = p.str_value().map_err(syn)?;
+                rec.id.clear();
+                rec.id.push_str(&v);
                 have_id = true;
             }
-            "key_id" => rec.key_id = Some(p.str_value().map_err(syn)?.into_owned()),
+            "key_id" => rec.key_id = Some(fill(&mut spare[2], &p.str_value().map_err(syn)?)),
             "latency_ms" => rec.latency_ms = Some(p.uint_value().map_err(syn)?),
-            "log_id" => log_id = Some(p.str_value().map_err(syn)?.into_owned()),
+            "log_id" => {
+                let v = p.str_value().map_err(syn)?;
+                out.log_id.clear();
+                out.log_id.push_str(&v);
+                have_log_id = true;
+            }
             "mac" => {
                 p.literal("{\"epoch\":").map_err(syn)?;
                 let epoch = u32::try_from(p.uint_value().map_err(syn)?)
@@ -985,28 +1038,42 @@ fn parse_fast(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> 
                 p.literal("}").map_err(syn)?;
                 mac = Some(RecordMac { epoch, tag });
             }
-            "model" => rec.model = Some(p.str_value().map_err(syn)?.into_owned()),
+            "model" => rec.model = Some(fill(&mut spare[3], &p.str_value().map_err(syn)?)),
             "prev" => prev = Some(hex_value(&mut p)?),
             "prompt_hmac" => {
                 p.literal("{\"key_id\":").map_err(syn)?;
-                let key_id = p.str_value().map_err(syn)?.into_owned();
+                let mut key_id = old_prompt.take().map(|o| o.key_id).unwrap_or_default();
+                key_id.clear();
+                key_id.push_str(&p.str_value().map_err(syn)?);
                 p.literal(",\"tag\":").map_err(syn)?;
                 let tag = hex_value(&mut p)?;
                 p.literal("}").map_err(syn)?;
                 rec.prompt_hmac = Some(PromptHmac { key_id, tag });
             }
-            "provider" => rec.provider = Some(p.str_value().map_err(syn)?.into_owned()),
+            "provider" => rec.provider = Some(fill(&mut spare[4], &p.str_value().map_err(syn)?)),
             "residency" => {
                 p.literal("{\"policy_hash\":").map_err(syn)?;
-                let policy_hash = p.str_value().map_err(syn)?.into_owned();
+                let ResidencyRef {
+                    mut policy_hash,
+                    mut rules,
+                } = old_residency
+                    .take()
+                    .unwrap_or_else(|| ResidencyRef::new("", [""; 0]));
+                policy_hash.clear();
+                policy_hash.push_str(&p.str_value().map_err(syn)?);
                 p.literal(",\"rules\":").map_err(syn)?;
-                let rules = p.str_array().map_err(syn)?;
+                p.str_array_into(&mut rules).map_err(syn)?;
                 p.literal("}").map_err(syn)?;
                 rec.residency = Some(ResidencyRef { policy_hash, rules });
             }
             "scan" => {
                 p.literal("{\"actions\":").map_err(syn)?;
-                let actions = p.str_array().map_err(syn)?;
+                let ScanSummary {
+                    mut actions,
+                    mut kinds,
+                    ..
+                } = old_scan.take().unwrap_or_default();
+                p.str_array_into(&mut actions).map_err(syn)?;
                 p.literal(",\"blocked\":").map_err(syn)?;
                 let blocked = match p.peek() {
                     Some(b't') => p.literal("true").map(|_| true),
@@ -1014,7 +1081,7 @@ fn parse_fast(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> 
                 }
                 .map_err(syn)?;
                 p.literal(",\"kinds\":[").map_err(syn)?;
-                let mut kinds = Vec::new();
+                let mut nk = 0;
                 if p.peek() == Some(b']') {
                     p.i += 1;
                 } else {
@@ -1023,9 +1090,17 @@ fn parse_fast(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> 
                         let n = u32::try_from(p.uint_value().map_err(syn)?)
                             .map_err(|_| mal(&p, "count too large"))?;
                         p.literal(",\"kind\":").map_err(syn)?;
-                        let kind = p.str_value().map_err(syn)?.into_owned();
+                        let kind = p.str_value().map_err(syn)?;
                         p.literal("}").map_err(syn)?;
-                        kinds.push((kind, n));
+                        match kinds.get_mut(nk) {
+                            Some(slot) => {
+                                slot.0.clear();
+                                slot.0.push_str(&kind);
+                                slot.1 = n;
+                            }
+                            None => kinds.push((kind.into_owned(), n)),
+                        }
+                        nk += 1;
                         match p.peek() {
                             Some(b',') => p.i += 1,
                             Some(b']') => {
@@ -1036,6 +1111,7 @@ fn parse_fast(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> 
                         }
                     }
                 }
+                kinds.truncate(nk);
                 p.literal("}").map_err(syn)?;
                 if !kinds.windows(2).all(|w| w[0].0 < w[1].0) || kinds.iter().any(|(_, n)| *n == 0)
                 {
@@ -1067,14 +1143,14 @@ fn parse_fast(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> 
                         .map_err(|_| mal(&p, "status too large"))?,
                 )
             }
-            "team" => rec.team = Some(p.str_value().map_err(syn)?.into_owned()),
+            "team" => rec.team = Some(fill(&mut spare[5], &p.str_value().map_err(syn)?)),
             "tokens_in" => rec.tokens_in = Some(p.uint_value().map_err(syn)?),
             "tokens_out" => rec.tokens_out = Some(p.uint_value().map_err(syn)?),
             "ts_ms" => {
                 rec.ts_ms = p.int_value().map_err(syn)?;
                 have_ts = true;
             }
-            "user" => rec.user = Some(p.str_value().map_err(syn)?.into_owned()),
+            "user" => rec.user = Some(fill(&mut spare[6], &p.str_value().map_err(syn)?)),
             "v" => version = Some(p.uint_value().map_err(syn)?),
             _ => return Err(mal(&p, "unknown field")),
         }
@@ -1105,32 +1181,49 @@ fn parse_fast(line: &str) -> Result<(SealedRecord, [u8; 32]), RecordParseError> 
         return Err(RecordParseError::malformed(0, "missing id, ts_ms or event"));
     }
     let bad = |r: &'static str| RecordParseError::malformed(0, r);
-    let log_id = log_id.ok_or_else(|| bad("missing log_id"))?;
-    check_log_id(&log_id).map_err(|e| bad(e.reason))?;
+    if !have_log_id {
+        return Err(bad("missing log_id"));
+    }
+    check_log_id(&out.log_id).map_err(|e| bad(e.reason))?;
     rec.validate().map_err(|e| bad(e.reason))?;
-    let sealed = SealedRecord {
-        record: rec,
-        log_id,
-        seq: seq.ok_or_else(|| bad("missing seq"))?,
-        seal: Seal {
-            prev: prev.ok_or_else(|| bad("missing prev"))?,
-            event_hash: eh.ok_or_else(|| bad("missing event_hash"))?,
-            chain_hash: ch.ok_or_else(|| bad("missing chain_hash"))?,
-            mac,
-        },
+    out.seq = seq.ok_or_else(|| bad("missing seq"))?;
+    out.seal = Seal {
+        prev: prev.ok_or_else(|| bad("missing prev"))?,
+        event_hash: eh.ok_or_else(|| bad("missing event_hash"))?,
+        chain_hash: ch.ok_or_else(|| bad("missing chain_hash"))?,
+        mac,
     };
-    Ok((sealed, h.finalize().into()))
+    Ok(h.finalize().into())
+}
+
+fn take_spare(slot: &mut Option<String>) -> String {
+    let mut s = slot.take().unwrap_or_default();
+    s.clear();
+    s
+}
+
+/// Moves `v` into the spare buffer's allocation and hands the buffer out.
+fn fill(spare: &mut String, v: &str) -> String {
+    spare.push_str(v);
+    std::mem::take(spare)
 }
 
 fn hex_value(p: &mut Parser<'_>) -> Result<[u8; 32], RecordParseError> {
+    // A digest is `"` + 64 lowercase hex digits + `"`: no escapes can occur.
     let at = p.i;
-    let s = p
-        .str_value()
-        .map_err(|e| RecordParseError::malformed(e.offset, e.reason))?;
-    hex::decode32(&s).ok_or(RecordParseError::malformed(
-        at,
-        "expected 64 lowercase hex digits",
-    ))
+    let bad = || RecordParseError::malformed(at, "expected 64 lowercase hex digits");
+    let raw = p.bytes_at(at, 66).ok_or_else(bad)?;
+    match raw {
+        [b'"', hex @ .., b'"'] => {
+            let d = core::str::from_utf8(hex)
+                .ok()
+                .and_then(hex::decode32)
+                .ok_or_else(bad)?;
+            p.i = at + 66;
+            Ok(d)
+        }
+        _ => Err(bad()),
+    }
 }
 
 /// True when `v` displays as exactly `s` (without allocating).

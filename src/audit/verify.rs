@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::canon::ObjWriter;
 use super::chain::{chain_hash, digest_eq, event_hash, genesis, Checkpoint, MacKey};
-use super::record::{parse_line, EventType, RecordMac, SealedRecord};
+use super::record::{parse_line_into, EventType, RecordMac, SealedRecord};
 use super::AuditError;
 
 /// How far back (in sequence numbers) duplicates are compared by content.
@@ -333,6 +333,7 @@ pub struct Verifier {
     closed: bool,
     problems: Vec<Problem>,
     buf: String,
+    scratch: SealedRecord,
 }
 
 impl Default for Verifier {
@@ -361,6 +362,7 @@ impl Verifier {
             closed: false,
             problems: Vec::new(),
             buf: String::with_capacity(512),
+            scratch: SealedRecord::empty(),
         }
     }
 
@@ -452,8 +454,11 @@ impl Verifier {
     /// Pushes one line (without its newline).
     pub fn push_line(&mut self, line: &str) {
         self.lines += 1;
-        match parse_line(line) {
-            Ok((rec, eh)) => self.check(&rec, Some(eh)),
+        // One scratch record is reused line after line (its buffers too); `empty` allocates
+        // nothing.
+        let mut rec = std::mem::replace(&mut self.scratch, SealedRecord::empty());
+        match parse_line_into(line, &mut rec) {
+            Ok(eh) => self.check(&rec, Some(eh)),
             Err(e) => match e.unknown_version() {
                 Some(_) => self.unreadable(
                     ProblemKind::UnknownVersion,
@@ -462,6 +467,7 @@ impl Verifier {
                 None => self.unreadable(ProblemKind::Malformed, e.reason()),
             },
         }
+        self.scratch = rec;
     }
 
     /// Pushes one line of raw bytes (without its newline); invalid UTF-8 is `malformed`.
