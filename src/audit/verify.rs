@@ -592,7 +592,7 @@ impl Verifier {
     fn unreadable(&mut self, kind: ProblemKind, detail: &'static str) {
         self.here(kind, None, detail);
         match &mut self.pending {
-            Some(p) => p.count += 1,
+            Some(p) => p.count = p.count.saturating_add(1),
             None => {
                 self.pending = Some(Pending {
                     base: self.expected,
@@ -646,7 +646,7 @@ impl Verifier {
         let s = rec.seq();
         let mut link = self.link;
         if let Some(p) = self.pending.take() {
-            let end = p.base + p.count;
+            let end = p.base.saturating_add(p.count);
             if s >= p.base && s < end {
                 // Some unreadable lines were extra lines, not replaced records.
                 self.expected = s;
