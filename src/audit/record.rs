@@ -1296,3 +1296,74 @@ impl fmt::Display for RecordParseError {
 }
 
 impl std::error::Error for RecordParseError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Chain;
+
+    fn line() -> String {
+        let rec = Record::builder(EventType::RequestCompleted, "id-1", 5)
+            .team("t")
+            .source_ip("::ffff:10.1.2.3".parse().unwrap())
+            .cost(7, "EUR")
+            .scan(
+                ScanSummary::from_counts(&[(Kind::PHONE, 1), (Kind::EMAIL, 2)]).actions(["redact"]),
+            )
+            .build()
+            .unwrap();
+        Chain::new("log").unwrap().seal(rec).unwrap().to_line()
+    }
+
+    #[test]
+    fn canonical_line_roundtrips_and_ip_is_canonicalized() {
+        let l = line();
+        assert!(l.contains("\"source_ip\":\"10.1.2.3\""));
+        let r = SealedRecord::parse(&l).unwrap();
+        assert_eq!(r.to_line(), l);
+        let (_, eh) = parse_line(&l).unwrap();
+        assert_eq!(&eh, r.event_hash());
+    }
+
+    #[test]
+    fn rejects_every_non_canonical_variant() {
+        let l = line();
+        let variants = [
+            l.replace("\"team\":\"t\",", "")
+                .replace("\"v\":1}", "\"v\":1,\"team\":\"t\"}"), // order
+            l.replace("\"team\":\"t\"", "\"team\":null"),
+            l.replace("\"team\":\"t\"", "\"team\":\"t\",\"team\":\"t\""),
+            l.replace("\"team\":\"t\"", "\"teams\":\"t\""),
+            l.replace("10.1.2.3", "010.1.2.3"),
+            l.replace("\"EUR\"", "\"eur\""),
+            l.replace(
+                "{\"count\":2,\"kind\":\"email\"},{\"count\":1,\"kind\":\"phone\"}",
+                "{\"count\":1,\"kind\":\"phone\"},{\"count\":2,\"kind\":\"email\"}",
+            ),
+            l.replace("\"seq\":0", "\"seq\":0.0"),
+            l.replace("\"seq\":0", "\"seq\":-0"),
+            l.replace(",\"v\":1}", ",\"v\":1} "),
+            l.replace("\"t\"", "\"\\u0074\""),
+        ];
+        for v in variants {
+            assert_ne!(v, l);
+            let e = SealedRecord::parse(&v).unwrap_err();
+            assert_eq!(e.unknown_version(), None, "{v}");
+        }
+        let v2 = l.replace(",\"v\":1}", ",\"v\":2}");
+        assert_eq!(
+            SealedRecord::parse(&v2).unwrap_err().unknown_version(),
+            Some(2)
+        );
+        let v2_new_field = l.replace(",\"v\":1}", ",\"v\":2,\"zz\":[1.5]}");
+        assert!(SealedRecord::parse(&v2_new_field).is_err());
+    }
+
+    #[test]
+    fn errors_never_quote_input() {
+        let secret = "sk-live-verysecretvalue";
+        let l = line().replace("\"t\"", &format!("\"{secret}\n\""));
+        let e = SealedRecord::parse(&l).unwrap_err();
+        assert!(!e.to_string().contains("verysecret") && !format!("{e:?}").contains("verysecret"));
+    }
+}

@@ -822,3 +822,99 @@ impl Verifier {
         self.check_mac(rec, false);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Chain, Record};
+
+    fn log(n: u64) -> Vec<String> {
+        let mut c = Chain::new("t").unwrap();
+        (0..n)
+            .map(|i| {
+                let ev = if i + 1 == n {
+                    EventType::LogStopped
+                } else {
+                    EventType::LogHeartbeat
+                };
+                c.seal(Record::builder(ev, "x", i as i64).build().unwrap())
+                    .unwrap()
+                    .to_line()
+            })
+            .collect()
+    }
+
+    fn run(lines: &[&String]) -> Vec<(ProblemKind, Option<u64>, Option<u64>)> {
+        let mut v = Verifier::new();
+        lines.iter().for_each(|l| v.push_line(l));
+        v.finish()
+            .into_problems()
+            .iter()
+            .map(|p| (p.kind(), p.line(), p.seq()))
+            .collect()
+    }
+
+    #[test]
+    fn rotation_of_three_fills_a_split_gap() {
+        let l = log(6);
+        // 0, 3, 1, 2, 4, 5: record 3 moved up; 1 and 2 arrive late.
+        let p = run(&[&l[0], &l[3], &l[1], &l[2], &l[4], &l[5]]);
+        assert_eq!(
+            p,
+            vec![
+                (ProblemKind::Reordered, Some(3), Some(1)),
+                (ProblemKind::Reordered, Some(4), Some(2))
+            ]
+        );
+        // 0, 4, 2, 5: record 2 fills the middle of the gap 1..=3, which splits.
+        let p = run(&[&l[0], &l[4], &l[2], &l[5]]);
+        assert_eq!(
+            p,
+            vec![
+                (ProblemKind::Deleted, Some(2), Some(1)),
+                (ProblemKind::Deleted, Some(2), Some(3)),
+                (ProblemKind::Reordered, Some(3), Some(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn garbage_lines_are_extra_or_replacements() {
+        let l = log(4);
+        let junk = String::from("{}");
+        // Inserted junk: only the junk is reported; the chain links across it.
+        assert_eq!(
+            run(&[&l[0], &junk, &l[1], &l[2], &l[3]]),
+            vec![(ProblemKind::Malformed, Some(2), None)]
+        );
+        // Replaced record: only the replacement is reported.
+        assert_eq!(
+            run(&[&l[0], &junk, &l[2], &l[3]]),
+            vec![(ProblemKind::Malformed, Some(2), None)]
+        );
+        // Two junk lines replacing one record.
+        assert_eq!(
+            run(&[&l[0], &junk, &junk, &l[2], &l[3]]),
+            vec![
+                (ProblemKind::Malformed, Some(2), None),
+                (ProblemKind::Malformed, Some(3), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn problem_json_is_canonical() {
+        let p = Problem {
+            kind: ProblemKind::Deleted,
+            line: Some(3),
+            seq: Some(1),
+            to_seq: Some(2),
+            detail: "x",
+        };
+        assert_eq!(
+            p.to_json_line(),
+            r#"{"detail":"x","kind":"deleted","line":3,"seq":1,"to_seq":2}"#
+        );
+        assert_eq!(p.to_string(), "line 3: deleted seq 1..=2 (x)");
+    }
+}
