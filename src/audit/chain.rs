@@ -126,6 +126,24 @@ impl MacKey {
         m.finalize().into_bytes().into()
     }
 
+    /// The keyed HMAC state (inner and outer pads absorbed), for verifiers that check many
+    /// tags under one key. Writers do not keep it: it is key-equivalent and not zeroized.
+    pub(crate) fn prepared(&self) -> Hmac<Sha256> {
+        hmac(&self.key)
+    }
+
+    /// Checks a tag with a state from [`MacKey::prepared`].
+    pub(crate) fn check_prepared(
+        state: &Hmac<Sha256>,
+        chain_hash: &[u8; 32],
+        tag: &[u8; 32],
+    ) -> bool {
+        let mut m = state.clone();
+        m.update(MAC_DOMAIN);
+        m.update(chain_hash);
+        m.verify_slice(tag).is_ok()
+    }
+
     pub(crate) fn check(&self, chain_hash: &[u8; 32], tag: &[u8; 32]) -> bool {
         let mut m = hmac(&self.key);
         m.update(MAC_DOMAIN);

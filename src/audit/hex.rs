@@ -60,9 +60,8 @@ static NIBBLE: [u8; 256] = {
     t
 };
 
-/// Decodes exactly 64 lowercase hex digits.
-pub(crate) fn decode32(s: &str) -> Option<[u8; 32]> {
-    let b = s.as_bytes();
+/// Decodes exactly 64 lowercase hex digits given as bytes.
+pub(crate) fn decode32_bytes(b: &[u8]) -> Option<[u8; 32]> {
     if b.len() != 64 {
         return None;
     }
@@ -86,9 +85,9 @@ mod tests {
         let mut h = String::new();
         super::push32(&mut h, &d);
         assert_eq!(h, super::encode(&d));
-        assert_eq!(super::decode32(&h), Some(d));
-        assert_eq!(super::decode32(&h.to_uppercase()), None);
-        assert_eq!(super::decode32(&h[1..]), None);
+        assert_eq!(super::decode32_bytes(h.as_bytes()), Some(d));
+        assert_eq!(super::decode32_bytes(h.to_uppercase().as_bytes()), None);
+        assert_eq!(super::decode32_bytes(&h.as_bytes()[1..]), None);
         assert_eq!(super::decode("0g"), None);
     }
 }

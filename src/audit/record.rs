@@ -724,7 +724,14 @@ fn check_text(field: &'static str, s: &str, max: usize) -> Result<(), AuditError
     if s.is_empty() || s.len() > max {
         return Err(AuditError::new(field, "empty or too long"));
     }
-    if s.chars().any(char::is_control) {
+    // `char::is_control` is C0, DEL and C1 (U+0080..=U+009F, UTF-8 `C2 80..=C2 9F`); test the
+    // bytes branch-free and look at C1 only when a 0xC2 lead byte is present.
+    let b = s.as_bytes();
+    let c0 = b
+        .iter()
+        .fold(false, |acc, &x| acc | (x < 0x20) | (x == 0x7f));
+    let c1 = memchr::memchr(0xc2, b).is_some() && s.chars().any(char::is_control);
+    if c0 || c1 {
         return Err(AuditError::new(field, "contains control characters"));
     }
     Ok(())
@@ -1215,10 +1222,7 @@ fn hex_value(p: &mut Parser<'_>) -> Result<[u8; 32], RecordParseError> {
     let raw = p.bytes_at(at, 66).ok_or_else(bad)?;
     match raw {
         [b'"', hex @ .., b'"'] => {
-            let d = core::str::from_utf8(hex)
-                .ok()
-                .and_then(hex::decode32)
-                .ok_or_else(bad)?;
+            let d = hex::decode32_bytes(hex).ok_or_else(bad)?;
             p.i = at + 66;
             Ok(d)
         }
@@ -1357,6 +1361,22 @@ mod tests {
         );
         let v2_new_field = l.replace(",\"v\":1}", ",\"v\":2,\"zz\":[1.5]}");
         assert!(SealedRecord::parse(&v2_new_field).is_err());
+    }
+
+    #[test]
+    fn control_characters_are_refused_c0_del_and_c1() {
+        for bad in ["a\u{0}b", "a\u{1f}", "x\u{7f}", "x\u{85}y", "\u{9f}"] {
+            let r = Record::builder(EventType::RequestCompleted, "id", 0)
+                .team(bad)
+                .build();
+            assert_eq!(r.unwrap_err().field(), "team", "{bad:?}");
+        }
+        for ok in ["\u{a0}", "é", "Ä\u{c2}", "😂"] {
+            let r = Record::builder(EventType::RequestCompleted, "id", 0)
+                .team(ok)
+                .build();
+            assert!(r.is_ok(), "{ok:?}");
+        }
     }
 
     #[test]

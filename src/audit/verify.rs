@@ -3,6 +3,9 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
+use hmac::Hmac;
+use sha2::Sha256;
+
 use super::canon::ObjWriter;
 use super::chain::{chain_hash, digest_eq, event_hash, genesis, Checkpoint, MacKey};
 use super::record::{parse_line_into, EventType, RecordMac, SealedRecord};
@@ -235,6 +238,9 @@ struct Pending {
 #[derive(Clone, Debug)]
 struct Keys {
     cur: MacKey,
+    /// `cur`'s HMAC state, prepared once per epoch. The verifier holds the root key anyway, so
+    /// keeping this key-equivalent state costs it no forward security.
+    cur_state: Hmac<Sha256>,
     cur_seq: Option<u64>,
     older: VecDeque<MacKey>,
     last_in_order_epoch: u32,
@@ -255,7 +261,7 @@ impl Keys {
             return Err("MAC epoch went backwards");
         }
         let ok = if m.epoch == self.cur.epoch() {
-            self.cur.check(ch, &m.tag)
+            MacKey::check_prepared(&self.cur_state, ch, &m.tag)
         } else if m.epoch < self.cur.epoch() {
             match self.older.iter().find(|k| k.epoch() == m.epoch) {
                 Some(k) => k.check(ch, &m.tag),
@@ -290,6 +296,7 @@ impl Keys {
                 self.older.push_front(p);
             }
             self.older.truncate(KEY_CACHE);
+            self.cur_state = k.prepared();
             self.cur = k;
             self.cur_seq = Some(seq);
             true
@@ -372,6 +379,7 @@ impl Verifier {
         let mut v = Verifier::new();
         v.keys = Some(Keys {
             last_in_order_epoch: key.epoch(),
+            cur_state: key.prepared(),
             cur: key,
             cur_seq: None,
             older: VecDeque::new(),
