@@ -98,6 +98,52 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // The CI machine is shared; criterion's figures are wall-clock and drop when other jobs
+    // run. Also report on-CPU time of this thread (Linux `/proc/thread-self/schedstat`), which
+    // is what "records/s on one core" means.
+    if let Some(t0) = on_cpu_ns() {
+        let rounds = 20u64;
+        let w0 = std::time::Instant::now();
+        for _ in 0..rounds {
+            let mut chain = Chain::keyed("gw/eu-1/node-1", MacKey::new([7; 32])).unwrap();
+            let mut line = String::with_capacity(1024);
+            for r in &recs {
+                line.clear();
+                chain.append(r, &mut line).unwrap();
+            }
+            criterion::black_box(&line);
+        }
+        let (t1, w1) = (on_cpu_ns().unwrap_or(t0), w0.elapsed());
+        for _ in 0..rounds {
+            let mut v = Verifier::with_key(MacKey::new([7; 32]));
+            for l in &lines {
+                v.push_line(l);
+            }
+            assert_eq!(v.finish().next_seq(), BATCH as u64);
+        }
+        let (t2, w2) = (on_cpu_ns().unwrap_or(t1), w0.elapsed() - w1);
+        let n = (rounds * BATCH as u64) as f64;
+        let rate = |ns: u64| n / (ns as f64 / 1e9);
+        eprintln!(
+            "audit on-CPU: append {:.0} records/s (wall {:.0}), verify {:.0} records/s (wall {:.0}), {} records each",
+            rate(t1 - t0),
+            n / w1.as_secs_f64(),
+            rate(t2 - t1),
+            n / w2.as_secs_f64(),
+            n
+        );
+    }
+}
+
+/// Nanoseconds this thread has spent on a CPU (Linux only).
+fn on_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 criterion_group!(benches, bench);
