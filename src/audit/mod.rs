@@ -47,6 +47,10 @@
 //! # Ok::<(), lastgate::audit::AuditError>(())
 //! ```
 //!
+//! A writer that only stores lines can call [`Chain::append`] instead of
+//! [`Chain::seal`]`(…)`[`.to_line()`](SealedRecord::to_line): it encodes the record once and
+//! splices the chain fields into the hashed bytes.
+//!
 //! # The record
 //!
 //! One JSON object per line with: `v` (schema version, 1), `log_id` (one per writer), `seq`
@@ -103,6 +107,8 @@
 //!   reported as `tail_unprotected` rather than silently passed.
 //! - Emit checkpoints every N records **and** every T seconds, with `log.heartbeat` records
 //!   when idle, so the unprotected window stays short.
+//! - Keyed mode: the writer may evolve its key at most once between two records
+//!   ([`Chain::evolve_key`] enforces it), which bounds the verifier's key derivations.
 //! - Constant memory: a 1,024-entry window of recent chain hashes for duplicate comparison, at
 //!   most 64 pending gaps (a reordering must close within 4,096 records, else it is reported
 //!   as a deletion), 8 older epoch keys.
