@@ -93,6 +93,7 @@ pub mod keys;
 pub mod residency;
 
 // -- modules: audit (issue 6) --
+pub mod audit;
 
 // The public interface is:
 pub use crate::detect::Detector;
