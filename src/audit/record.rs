@@ -1387,3 +1387,52 @@ mod tests {
         assert!(!e.to_string().contains("verysecret") && !format!("{e:?}").contains("verysecret"));
     }
 }
+
+/// The scan part of an audit record, from the [`Summary`](crate::policy::Summary) that
+/// [`Policy::apply`](crate::policy::Policy::apply) returns: kinds with their counts, the action
+/// names (`redact`, `mask`, `hash`, `pseudonymize`, `block`, `warn`, `allow`) and the blocked
+/// flag. Like the summary, it holds no matched value.
+impl From<&crate::policy::Summary> for ScanSummary {
+    fn from(s: &crate::policy::Summary) -> ScanSummary {
+        use crate::policy::Action;
+        let mut counts: Vec<(Kind, u32)> = Vec::new();
+        for a in &s.actions {
+            let n = u32::try_from(a.count).unwrap_or(u32::MAX);
+            counts.push((a.kind, n));
+        }
+        let actions = s.actions.iter().map(|a| match a.action {
+            Action::Allow => "allow",
+            Action::Warn => "warn",
+            Action::Redact => "redact",
+            Action::Mask { .. } => "mask",
+            Action::Hash => "hash",
+            Action::Pseudonymize => "pseudonymize",
+            Action::Block => "block",
+        });
+        ScanSummary::from_counts(&counts)
+            .actions(actions)
+            .blocked(s.blocked)
+    }
+}
+
+#[cfg(test)]
+mod from_policy_tests {
+    use super::*;
+    use crate::policy::Policy;
+    use crate::Scanner;
+
+    #[test]
+    fn policy_summary_converts_without_values() {
+        let text = "mail jane@example.org and bob@example.org, card 4111 1111 1111 1111";
+        let out = Policy::default().apply_without_vault(&Scanner::builtin(), text);
+        let scan = ScanSummary::from(out.summary());
+        assert!(scan.is_blocked());
+        assert_eq!(
+            scan.kinds(),
+            [("credit_card".to_string(), 1), ("email".to_string(), 2)]
+        );
+        assert_eq!(scan.action_ids(), ["block", "redact"]);
+        let dbg = format!("{scan:?}");
+        assert!(!dbg.contains("jane") && !dbg.contains("4111"));
+    }
+}
