@@ -95,6 +95,11 @@ pub mod residency;
 // -- modules: audit (issue 6) --
 pub mod audit;
 
+/// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 // The public interface is:
 pub use crate::detect::Detector;
 pub use crate::error::BuildError;
