@@ -1,0 +1,2 @@
+use crate::detect::testing::{all, found};
+use crate::Kind;
