@@ -577,6 +577,8 @@ const STOPWORDS: &[&str] = &[
     "elided",
     "sensitive",
     "confidential",
+    "files",
+    "compat",
 ];
 
 /// Reads the value after the operator at `i`. Returns `(start, end, quoted)`.

@@ -129,9 +129,33 @@ impl Detect for PemPrivateKey {
                 return end;
             }
         }
-        // No matching END: a truncated (or over-long) block.
-        if b64 >= MIN_BODY_B64 {
-            let end = cx.floor(last_b64_end);
+        // No matching END: a truncated (or over-long) block, reported from BEGIN to the end of
+        // its last line of pure base64 (PEM header lines such as `Proc-Type:` may precede).
+        let _ = last_b64_end;
+        let mut end = header_end;
+        let mut count = 0usize;
+        let mut off = header_end;
+        for line in cx.text[header_end..j].split('\n') {
+            let line_start = off;
+            off += line.len() + 1;
+            let pure = line.trim();
+            if pure.is_empty() {
+                continue;
+            }
+            if pure
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+            {
+                count += pure.len();
+                end = line_start + line.trim_end().len();
+            } else if pure.contains(':') && count == 0 {
+                continue;
+            } else {
+                break;
+            }
+        }
+        if count >= MIN_BODY_B64 && b64 >= MIN_BODY_B64 {
+            let end = cx.floor(end);
             cx.emit(
                 Kind::PRIVATE_KEY,
                 s,
