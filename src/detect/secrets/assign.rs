@@ -403,9 +403,8 @@ fn classify(name: &str) -> Option<Class> {
         ) || x.ends_with("secret")
             || x.ends_with("token")
             || x.ends_with("apikey")
+            || (x == "key" && i > 0 && KEY_QUALIFIERS.contains(&w[i - 1].as_str()))
         {
-            Some(Class::Generic)
-        } else if x == "key" && i > 0 && KEY_QUALIFIERS.contains(&w[i - 1].as_str()) {
             Some(Class::Generic)
         } else if matches!(x, "authorization" | "auth") && i + 1 == w.len() {
             Some(Class::Header)
@@ -623,7 +622,7 @@ fn read_value(b: &[u8], mut i: usize) -> Option<(usize, usize, bool)> {
                 c > b' ' && c != 0x7f && !matches!(c, b'"' | b'\'' | b'`' | b',' | b';' | b'<')
             });
             let mut e = e;
-            while e > s && matches!(b[e - 1], b')' | b']' | b'}' | b'.' | b'>') {
+            while e > s && matches!(b[e - 1], b')' | b']' | b'}' | b'.' | b'>' | b'?' | b':') {
                 e -= 1;
             }
             (e > s).then_some((s, e, false))
@@ -774,8 +773,12 @@ fn password_value_ok(v: &str, quoted: bool, line_start: bool, strict: bool) -> b
             return false;
         }
         let (lo, up, dg, sym) = char_classes(v);
-        let plain_word = !dg && !sym && !(lo && up);
+        let plain_word = !(dg || sym || lo && up);
         if plain_word && (strict || !line_start) {
+            return false;
+        }
+        // In prose ("my password is …") an unquoted value needs a digit to be believed.
+        if strict && !(dg && (lo || up)) {
             return false;
         }
     } else if v.bytes().filter(|c| *c == b' ').count() > 2 {
@@ -883,6 +886,30 @@ impl Detect for Assigned {
         if ne - hit.end > MAX_NAME || hit.start - ns >= MAX_NAME {
             return ne;
         }
+        // Cheap early exit (most hits are prose): an operator, a closing quote or a CLI flag
+        // must follow the name.
+        {
+            let mut j = ne;
+            if matches!(b.get(j), Some(b'"' | b'\'' | b'\\' | b']')) {
+                j += 1;
+                if matches!(b.get(j), Some(b'"' | b'\'')) {
+                    j += 1;
+                }
+            }
+            while matches!(b.get(j), Some(b' ' | b'\t')) {
+                j += 1;
+            }
+            let flag = b.get(ns) == Some(&b'-');
+            let ok = match b.get(j) {
+                Some(b'=' | b':' | b'!' | b'>' | b',' | b'v') => true,
+                Some(b'i' | b'I') => b.get(j + 1).is_some_and(|c| *c == b's' || *c == b'S'),
+                Some(_) => flag && j > ne,
+                None => false,
+            };
+            if !ok {
+                return ne;
+            }
+        }
         // Leading dashes are CLI flag markers, trailing dots/dashes are punctuation.
         let mut name_s = ns;
         while name_s < ne && matches!(b[name_s], b'-' | b'.') {
@@ -892,7 +919,7 @@ impl Detect for Assigned {
         while name_e > name_s && matches!(b[name_e - 1], b'-' | b'.') {
             name_e -= 1;
         }
-        let cli = name_s >= ns + 1 && b[ns] == b'-';
+        let cli = name_s > ns && b[ns] == b'-';
         let Some(name) = cx.text.get(name_s..name_e) else {
             return ne;
         };
@@ -971,7 +998,16 @@ impl Detect for Assigned {
         } else if quoted_name.is_some() && rest.starts_with(b",") {
             // `('password', 'x')` / `["password", "x"]` pairs.
             i + 1
-        } else if rest.len() >= 3 && (rest[..3].eq_ignore_ascii_case(b"is ")) {
+        } else if rest.len() >= 3
+            && rest[..3].eq_ignore_ascii_case(b"is ")
+            && class == Class::Password
+            && words(name).iter().any(|w| {
+                w.ends_with("password")
+                    || w.ends_with("passwd")
+                    || w == "passphrase"
+                    || w == "passcode"
+            })
+        {
             prose = true;
             i + 3
         } else if cli && spaced {

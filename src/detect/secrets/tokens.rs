@@ -413,16 +413,18 @@ impl VendorTokens {
             return hit.start + 1;
         }
         let body_start = hit.start + p.len();
-        let mut end = run_end(b, body_start, rule.max, |c| rule.cs.has(c));
-        if end - body_start > rule.max {
-            // Runs on into more token characters: part of something else.
-            return run_end(b, end, 4096, |c| rule.cs.has(c));
-        }
+        let dotted = matches!(rule.cs, B64UrlDot | Dash | DashSlash);
+        let slack = if dotted { 4 } else { 0 };
+        let mut end = run_end(b, body_start, rule.max + slack, |c| rule.cs.has(c));
         // A trailing sentence dot or dash is not part of a dotted/dashed body.
-        if matches!(rule.cs, B64UrlDot | Dash | DashSlash) {
+        if dotted {
             while end > body_start && matches!(b[end - 1], b'.' | b'-') {
                 end -= 1;
             }
+        }
+        if end - body_start > rule.max {
+            // Runs on into more token characters: part of something else.
+            return run_end(b, end, 4096, |c| rule.cs.has(c));
         }
         let len = end - body_start;
         if len < rule.min || b.get(end).is_some_and(|c| is_alnum(*c)) {

@@ -27,7 +27,7 @@ fn authority_byte(c: u8) -> bool {
         && c != 0x7f
         && !matches!(
             c,
-            b'/' | b'?' | b'#' | b'"' | b'\'' | b'`' | b'<' | b'>' | b'\\' | b'{' | b'}' | b'|'
+            b'/' | b'"' | b'\'' | b'`' | b'<' | b'>' | b'\\' | b'{' | b'}' | b'|'
         )
 }
 
@@ -74,9 +74,18 @@ impl Detect for CredentialUri {
         }
         // Authority.
         let a_start = hit.end;
+        // `#` and `?` end an authority, but people write them unescaped in passwords: they are
+        // only taken as delimiters when no `@` follows before the path.
         let mut a_end = a_start;
-        while a_end < b.len() && a_end - a_start < MAX_AUTHORITY && authority_byte(b[a_end]) {
+        while a_end < b.len()
+            && a_end - a_start < MAX_AUTHORITY
+            && (authority_byte(b[a_end]) || matches!(b[a_end], b'#' | b'?'))
+        {
             a_end += 1;
+        }
+        let has_at = b[a_start..a_end].contains(&b'@');
+        if !has_at {
+            return a_end.max(hit.end);
         }
         let Some(auth) = cx.text.get(a_start..a_end) else {
             return hit.end;
@@ -90,6 +99,12 @@ impl Detect for CredentialUri {
             return hit.end;
         };
         let pass = &userinfo[colon + 1..];
+        // `host:8080?next=a@b`: a query, not a password.
+        if ((pass.contains('?') || pass.contains('#')) && pass.contains('='))
+            || userinfo[..colon].contains(['?', '#', '='])
+        {
+            return a_end.max(hit.end);
+        }
         let user = &userinfo[..colon];
         let host_ok = host
             .as_bytes()
