@@ -781,11 +781,20 @@ fn password_value_ok(v: &str, quoted: bool, line_start: bool, strict: bool) -> b
         if strict && !(dg && (lo || up)) {
             return false;
         }
-    } else if v.bytes().filter(|c| *c == b' ').count() > 2 {
+    } else if v.bytes().filter(|c| *c == b' ').count() > 2 && !app_password(v) {
         // A sentence in quotes is a message, not a password.
         return false;
     }
     true
+}
+
+/// A Google app password as shown to users: four groups of four lower-case letters.
+fn app_password(v: &str) -> bool {
+    let groups: Vec<&str> = v.split(' ').collect();
+    groups.len() == 4
+        && groups
+            .iter()
+            .all(|g| g.len() == 4 && g.bytes().all(|c| c.is_ascii_lowercase()))
 }
 
 fn aws_secret_ok(v: &str) -> bool {
@@ -808,13 +817,12 @@ impl Assigned {
         if hit.start > 0 && !matches!(b[hit.start - 1], b' ' | b'\t') {
             return hit.end;
         }
-        if dash_u {
-            // `-u` is common (`git push -u`): only on a curl line.
-            let lo = cx.floor(hit.start.saturating_sub(256));
-            let line = cx.text[lo..hit.start].rsplit('\n').next().unwrap_or("");
-            if !line.contains("curl") {
-                return hit.end;
-            }
+        let lo = cx.floor(hit.start.saturating_sub(256));
+        let line = cx.text[lo..hit.start].rsplit('\n').next().unwrap_or("");
+        let login_cmd = LOGIN_COMMANDS.iter().any(|c| line.contains(c));
+        // `-u` is common (`git push -u`): only on a curl line or a login command.
+        if dash_u && !line.contains("curl") && !login_cmd {
+            return hit.end;
         }
         let Some((s, e, _)) = read_value(b, hit.end) else {
             return hit.end;
@@ -823,6 +831,9 @@ impl Assigned {
             return hit.end;
         };
         let Some(colon) = v.find(':') else {
+            if dash_u && login_cmd {
+                return self.dash_p(cx, e);
+            }
             return e;
         };
         let (user, pass) = (&v[..colon], &v[colon + 1..]);
@@ -844,7 +855,62 @@ impl Assigned {
         }
         e
     }
+
+    /// `mysql -u root -pS3cret`, `docker login -u alice -p S3cret`: the `-p` value on the same
+    /// line, within 128 bytes after the user.
+    fn dash_p(&self, cx: &mut Cx<'_>, from: usize) -> usize {
+        let b = cx.bytes;
+        let hi = cx.floor(from.saturating_add(128));
+        let Some(window) = cx.text.get(from..hi) else {
+            return from;
+        };
+        let window = window.split('\n').next().unwrap_or("");
+        let Some(rel) = window.find(" -p") else {
+            return from;
+        };
+        let mut i = from + rel + 3;
+        if b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        let Some((s, e, _)) = read_value(b, i) else {
+            return from;
+        };
+        let v = cx.text.get(s..e).unwrap_or("");
+        let port_like = v
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b':' || c == b'/' || c == b'.');
+        if v.len() >= 4
+            && !port_like
+            && !v.starts_with('-')
+            && !is_placeholder(v)
+            && !is_expression(v)
+            && !STOPWORDS.contains(&v)
+        {
+            cx.emit(
+                Kind::PASSWORD,
+                s,
+                e,
+                SCORE_WITH_CUE,
+                priority::ASSIGNED_SECRET,
+            );
+        }
+        e
+    }
 }
+
+/// Commands whose `-u user -p password` pair is a credential.
+const LOGIN_COMMANDS: &[&str] = &[
+    "mysql",
+    "mariadb",
+    "docker login",
+    "podman login",
+    "helm registry login",
+    "psexec",
+    "PsExec",
+    "PSEXEC",
+    "sqlcmd",
+    "mongo",
+];
 
 impl Detect for Assigned {
     fn id(&self) -> &'static str {

@@ -144,6 +144,8 @@ fn vendor_tokens() {
             assert_found(kind, &t, v);
         }
     }
+    let discord = "https://discord.com/api/webhooks/123456789012345678/Xb7Kp2Qz9LmN4vR8sT1wY6cD3fG5hJ0kXb7Kp2Qz9LmN4vR8sT1wY6cD3fG5hJ0kQ9";
+    assert_found(Kind::SAAS_TOKEN, &format!("hook = \"{discord}\""), discord);
     let npm = github_like("npm_", "Xb7Kp2Qz9LmN4vR8sT1wY6cD3fG5hJ");
     assert_found(
         Kind::NPM_TOKEN,
@@ -446,6 +448,10 @@ fn password_hard_negatives() {
         "git push -u origin main",
         "curl -u \"$USER:$PASS\" https://x",
         "curl -u username:password https://x",
+        "docker run -u 1000 -p 8080:80 nginx",
+        "mysql -u root -p",
+        "mysql -u root -p$MYSQL_ROOT_PASSWORD",
+        "message = 'please check the password field and try again'",
     ] {
         assert_none(Kind::PASSWORD, t);
         assert!(all(t).is_empty(), "{t:?}: {:?}", all(t));

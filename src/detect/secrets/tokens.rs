@@ -325,6 +325,7 @@ const SPECIALS: &[&str] = &[
     "SharedAccessKey=",
     ":AA",
     "\"private_key_id\"",
+    "/api/webhooks/",
 ];
 const SP_OPENAI_LEGACY: usize = 0;
 const SP_SLACK_HOOK: usize = 1;
@@ -333,6 +334,7 @@ const SP_AZURE_ACCOUNT_KEY: usize = 3;
 const SP_AZURE_SAS_KEY: usize = 4;
 const SP_TELEGRAM: usize = 5;
 const SP_GCP_KEY_ID: usize = 6;
+const SP_DISCORD_HOOK: usize = 7;
 
 static LITERALS: Lazy<Vec<String>> = Lazy::new(|| {
     RULES
@@ -587,6 +589,46 @@ impl VendorTokens {
         end
     }
 
+    /// `https://discord.com/api/webhooks/<id>/<token>` (and `discordapp.com`).
+    fn discord_hook(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let b = cx.bytes;
+        let host_start = [
+            "https://discord.com",
+            "https://discordapp.com",
+            "https://ptb.discord.com",
+            "https://canary.discord.com",
+        ]
+        .iter()
+        .find(|h| {
+            hit.start >= h.len()
+                && cx
+                    .text
+                    .get(hit.start - h.len()..hit.start)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(h))
+        })
+        .map(|h| hit.start - h.len());
+        let Some(start) = host_start else {
+            return hit.end;
+        };
+        let id_end = run_end(b, hit.end, 20, |c| c.is_ascii_digit());
+        if !(17..=20).contains(&(id_end - hit.end)) || b.get(id_end) != Some(&b'/') {
+            return id_end.max(hit.end);
+        }
+        let t_start = id_end + 1;
+        let is_tok = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        let end = run_end(b, t_start, 100, is_tok);
+        if (60..=80).contains(&(end - t_start)) && plain_ok(&b[t_start..end]) {
+            cx.emit(
+                Kind::SAAS_TOKEN,
+                start,
+                end,
+                SCORE_STRONG,
+                priority::CONNECTION,
+            );
+        }
+        end
+    }
+
     /// Mailchimp: 32 lower-case hex, `-us`, a data-centre number.
     fn mailchimp(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let b = cx.bytes;
@@ -744,6 +786,7 @@ impl Detect for VendorTokens {
             SP_AZURE_SAS_KEY => self.azure(cx, hit, 43, 44),
             SP_TELEGRAM => self.telegram(cx, hit),
             SP_GCP_KEY_ID => self.gcp(cx, hit),
+            SP_DISCORD_HOOK => self.discord_hook(cx, hit),
             _ => hit.start + 1,
         }
     }
