@@ -2,26 +2,68 @@
 //! high-entropy generic secrets.
 //!
 //! Every detector here is anchored on literals that the shared Aho-Corasick automaton finds
-//! (`ghp_`, `AKIA`, `eyJ`, `-----BEGIN`, `://`, `password`, `secret`, …) and reads a bounded
-//! window around each hit:
+//! (`ghp_`, `AKIA`, `eyJ`, `-----BEGIN `, `://`, `pass`, `secret`, …) and reads a bounded
+//! window around each hit, returning the end of what it examined so that scans stay linear
+//! (unit tests scan 1 MB of each anchor repeated).
 //!
-//! - [`tokens`]: vendor tokens with a distinctive prefix (AWS key ids, GitHub with its CRC32
-//!   checksum, GitLab, Stripe, OpenAI, Anthropic, Slack and Slack webhooks, Google, SendGrid, npm
-//!   (CRC32), PyPI, Hugging Face, Shopify, DigitalOcean, mail services, Azure storage keys and
-//!   ~40 other SaaS prefixes). Spans are the token.
+//! - [`tokens`]: vendor tokens with a distinctive prefix, from one table: AWS access key ids
+//!   (`AKIA`, `ASIA`, `AGPA`, `AIDA`, `AROA`, `AIPA`, `ANPA`, `ANVA`, `ABIA`, `ACCA`, `A3T`),
+//!   GitHub (`ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` with the CRC32 checksum, `github_pat_`), GitLab
+//!   (`glpat-`, `gldt-`, `glrt-`, `glptt-`, `glsoat-`, …), Stripe (`sk_`/`rk_` live/test,
+//!   `whsec_`), OpenAI (`sk-proj-`, `sk-svcacct-`, `sk-admin-`, legacy `sk-…T3BlbkFJ…`),
+//!   Anthropic (`sk-ant-`), Slack (`xox[bpaorse]-`, `xapp-`, webhooks), Google (`AIza`),
+//!   SendGrid, npm (CRC32), PyPI, Hugging Face, Shopify, DigitalOcean, Mailgun / Mailchimp /
+//!   Brevo, Azure `AccountKey=` / `SharedAccessKey=` values, Google service-account key ids,
+//!   Telegram bot tokens, Discord webhooks and ~60 other SaaS prefixes (`saas_token`). Spans
+//!   are the token (the whole URL for webhooks).
 //! - [`jwt`]: `header.payload.signature` whose header decodes to a JSON object with `"alg"` and
-//!   whose payload decodes to a JSON object. `alg: none` tokens are reported too: unsigned, they
-//!   still carry the claims that identify a session.
-//! - [`pem`]: `-----BEGIN <label>-----` … `-----END <label>-----` with a private-key label;
-//!   public keys and certificates are ignored. Blocks are capped at [`pem::MAX_BLOCK`] bytes; a
-//!   block with no matching END (a truncated paste) is reported from the BEGIN line to the end of
-//!   its base64 body when that body holds at least 64 base64 characters.
+//!   whose payload decodes to a JSON object.
+//! - [`pem`]: `-----BEGIN <label>-----` … `-----END <label>-----` with a private-key label.
 //! - [`uri`]: `scheme://user:password@host…` URIs and ADO/ODBC `Server=…;Password=…;` strings;
-//!   the span is the whole URI / connection string. URIs without a password and placeholder
-//!   passwords are not findings.
+//!   the span is the whole URI / connection string.
 //! - [`assign`]: values assigned to secret-looking names (`password = …`, `"api_key": "…"`,
-//!   `--password …`, `AWS_SECRET_ACCESS_KEY=…`, `Authorization: Bearer …`). The span is the value
-//!   without quotes. Placeholders (see [`is_placeholder`]) are never reported.
+//!   `--password …`, `AWS_SECRET_ACCESS_KEY=…`, `Authorization: Bearer …`, `curl -u user:pw`,
+//!   `mysql -u root -ppw`). The span is the value without quotes.
+//!
+//! # Decisions
+//!
+//! - **Placeholders are never secrets** ([`is_placeholder`]): `changeme`, `password`,
+//!   `<password>`, `${VAR}`, `$VAR`, `%VAR%`, `{{ … }}`, `os.environ[…]`, `process.env.X`,
+//!   `xxxx`, `****`, `your_…`, `None`/`null`, empty strings. `secret` and `admin` are *not*
+//!   placeholders: they are real (weak) passwords in real configs.
+//! - **AWS documentation keys** (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`)
+//!   and any key id or secret containing `EXAMPLE` are not reported: AWS reserves them for docs.
+//! - **GitHub and npm checksums**: a `ghp_…`/`npm_…` token whose CRC32 matches scores 0.95; one
+//!   whose checksum fails can never authenticate and scores 0.3 (below the default minimum of
+//!   0.5), and it is never re-reported as a generic secret. `ghr_` 76-character tokens and
+//!   `github_pat_` tokens have no public checksum and score 0.85 / 0.95 on structure.
+//! - **Anthropic**: `sk-ant-api03-`/`sk-ant-admin01-` + 93 characters + `AA` scores 0.95; other
+//!   `sk-ant-…` shapes of 40+ characters score 0.6 (reported).
+//! - **JWT `alg: none`** tokens are reported: unsigned, they still carry a session's claims.
+//! - **Private keys**: public keys, certificates and CSRs are not reported; a body needs 64+
+//!   base64 characters (`-----BEGIN PRIVATE KEY-----\nanything\n…` is a template). Blocks are
+//!   capped at [`pem::MAX_BLOCK`] (32 KiB); a block with no matching END within the cap (a
+//!   truncated paste, or a block longer than the cap) is reported from the BEGIN line to the end
+//!   of its last base64 line, with score 0.8.
+//! - **Connection strings**: any scheme counts; the password must be present and not a
+//!   placeholder (`user:password@`, `user:<password>@`, `${DB_PASS}`, `****`, `user:user@`).
+//!   The last `@` of the authority ends the user-info, so passwords with `@`, `#` or `?` stay
+//!   whole. ADO/ODBC strings need a `Password=`/`Pwd=` pair plus a server/user/database key.
+//! - **Passwords** need 4+ characters; unquoted values that are code (`get_password()`,
+//!   `args.password`, `db_password`), types (`str`), prose words (`required`, `incorrect`) or
+//!   names containing "password" without a digit and a symbol (`#add-password`) are skipped.
+//!   In prose (`my password is …`) an unquoted value needs a digit.
+//! - **Generic secrets** need a secret-like name (`secret`, `token`, `api_key`, `credential`,
+//!   `auth_token`, `client_secret`, `X-Api-Key`, `Authorization`, …; not `csrf_token`,
+//!   `public_key`, `primary_key`, `max_tokens`, `secret_name`, `token_url`, `*_id`, `*_hash`) and
+//!   a value of 12+ characters with two character classes, a digit (or 24+ characters), Shannon
+//!   entropy ≥ 3.0 bits/byte, that is not a URL, path, file name, version or identifier. UUIDs
+//!   and hex strings under such names are reported (Heroku, Mapbox, Postmark keys look like
+//!   that); hashes are excluded by their names (`sha256`, `checksum`, `digest`, `integrity`).
+//! - **Overlaps** (priority, higher wins): PEM blocks 100, connection strings and webhooks 95,
+//!   prefixed tokens 90, JWTs 88, AWS secret / Twilio keys under their names 75, assigned
+//!   passwords and generic secrets 70. Values with a vendor prefix are left to the vendor
+//!   detector.
 
 use std::sync::Arc;
 
