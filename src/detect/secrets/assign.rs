@@ -1081,9 +1081,15 @@ impl Detect for Assigned {
         } else {
             return ne;
         };
-        let Some((s, e, quoted)) = read_value(b, value_at) else {
+        let Some((s, mut e, quoted)) = read_value(b, value_at) else {
             return ne;
         };
+        // `?password=…&user=…`: a query parameter ends at the next `&`.
+        if !quoted && ns > 0 && matches!(b[ns - 1], b'?' | b'&') {
+            if let Some(amp) = b[s..e].iter().position(|&c| c == b'&') {
+                e = s + amp;
+            }
+        }
         if comparison && !quoted {
             return e.max(ne);
         }
@@ -1171,6 +1177,16 @@ impl Assigned {
         }
         if has_vendor_prefix(v) {
             return resume;
+        }
+        // A 40-character value under a `secret` name next to an AWS key id or an `aws` word.
+        if matches!(class, Class::Generic | Class::Password) && aws_secret_ok(v) {
+            let lo = cx.floor(s.saturating_sub(256));
+            let hi = cx.ceil(e.saturating_add(256));
+            let near = cx.text.get(lo..hi).unwrap_or("");
+            let near_low = near.to_ascii_lowercase();
+            if near.contains("AKIA") || near.contains("ASIA") || near_low.contains("aws") {
+                class = Class::AwsSecret;
+            }
         }
         match class {
             Class::Password => {

@@ -70,6 +70,12 @@ fn aws_secret_access_keys() {
         assert_found(Kind::AWS_SECRET_ACCESS_KEY, &t, s);
         assert!(found(Kind::GENERIC_SECRET, &t).is_empty());
     }
+    // A `secret` name next to an AWS key id.
+    assert_found(
+        Kind::AWS_SECRET_ACCESS_KEY,
+        &format!("key id AKIAQYLPMN5HFIQR7XZM, secret: {s}"),
+        s,
+    );
     assert_none(
         Kind::AWS_SECRET_ACCESS_KEY,
         "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -320,6 +326,7 @@ fn connection_strings() {
         "amqps://worker:q7WmZ2pL9@rabbit.example.com/vhost",
         "https://ci-bot:g8Kp2vLq9x@git.example.com/org/repo.git",
         "mongodb://u:p%40ssw0rd@a.example.com:27017,b.example.com:27017/?replicaSet=rs0",
+        "jdbc:mysql://db.example.com:3306/shop?user=app&password=Tr0ub4dor3&useSSL=true",
     ] {
         for t in [
             u.to_string(),
@@ -343,6 +350,8 @@ fn connection_strings() {
         "postgres://%3Cuser%3E:%3Cpassword%3E@host/db",
         "https://example.com?next=user:pw@evil.example",
         "https://example.com:8080?u=x@y.example",
+        "https://example.com/reset?password=&token=",
+        "jdbc:mysql://db/shop?user=app&password=${DB_PASSWORD}",
     ] {
         assert_none(Kind::CONNECTION_STRING, t);
     }

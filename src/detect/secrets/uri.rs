@@ -85,7 +85,7 @@ impl Detect for CredentialUri {
         }
         let has_at = b[a_start..a_end].contains(&b'@');
         if !has_at {
-            return a_end.max(hit.end);
+            return self.query_password(cx, s, a_start);
         }
         let Some(auth) = cx.text.get(a_start..a_end) else {
             return hit.end;
@@ -141,6 +141,59 @@ impl Detect for CredentialUri {
             priority::CONNECTION,
         );
         e
+    }
+}
+
+impl CredentialUri {
+    /// `jdbc:mysql://host/db?user=app&password=…`: a URI whose query carries a password
+    /// parameter is a connection string too.
+    fn query_password(&self, cx: &mut Cx<'_>, s: usize, a_start: usize) -> usize {
+        let b = cx.bytes;
+        let mut e = a_start;
+        while e < b.len() && e - s < MAX_URI && uri_byte(b[e]) {
+            e += 1;
+        }
+        let Some(uri) = cx.text.get(s..e) else {
+            return a_start;
+        };
+        let low = uri.to_ascii_lowercase();
+        let mut found = false;
+        for key in ["password=", "pwd=", "passwd=", "pass="] {
+            let mut from = 0;
+            while let Some(p) = low.get(from..).and_then(|r| r.find(key)) {
+                let at = from + p;
+                from = at + key.len();
+                if at == 0 || !matches!(low.as_bytes()[at - 1], b'?' | b'&' | b';') {
+                    continue;
+                }
+                let v = uri[from..].split(['&', ';', '#']).next().unwrap_or("");
+                let v = percent_free(v);
+                if v.len() >= 3 && !is_placeholder(&v) {
+                    found = true;
+                }
+            }
+        }
+        if !found {
+            return e.max(a_start);
+        }
+        let mut end = e;
+        while end > a_start
+            && matches!(
+                b[end - 1],
+                b'.' | b',' | b')' | b';' | b':' | b'!' | b'?' | b']'
+            )
+        {
+            end -= 1;
+        }
+        let end = cx.floor(end);
+        cx.emit(
+            Kind::CONNECTION_STRING,
+            s,
+            end,
+            SCORE_WITH_CUE,
+            priority::CONNECTION,
+        );
+        end
     }
 }
 
