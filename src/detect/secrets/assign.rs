@@ -818,7 +818,24 @@ impl Assigned {
             return hit.end;
         }
         let lo = cx.floor(hit.start.saturating_sub(256));
-        let line = cx.text[lo..hit.start].rsplit('\n').next().unwrap_or("");
+        // The command line, including lines continued with a trailing backslash.
+        let before = &cx.text[lo..hit.start];
+        let mut line_start = before.len();
+        let mut rest = before;
+        while let Some(nl) = rest.rfind('\n') {
+            line_start = nl + 1;
+            let prev = rest[..nl].trim_end_matches('\r');
+            if prev.ends_with('\\') {
+                rest = prev;
+                line_start = 0;
+            } else {
+                break;
+            }
+        }
+        if !before.contains('\n') {
+            line_start = 0;
+        }
+        let line = &before[line_start.min(before.len())..];
         let login_cmd = LOGIN_COMMANDS.iter().any(|c| line.contains(c));
         // `-u` is common (`git push -u`): only on a curl line or a login command.
         if dash_u && !line.contains("curl") && !login_cmd {
@@ -831,6 +848,22 @@ impl Assigned {
             return hit.end;
         };
         let Some(colon) = v.find(':') else {
+            // `--user kevin:'pass'`: the password is quoted on its own.
+            if b.get(e) == Some(&b':') && matches!(b.get(e + 1), Some(b'\'' | b'"')) {
+                if let Some((ps, pe, _)) = read_value(b, e + 1) {
+                    let p = cx.text.get(ps..pe).unwrap_or("");
+                    if p.len() >= 6 && !is_placeholder(p) && !is_expression(p) && !v.contains('$') {
+                        cx.emit(
+                            Kind::PASSWORD,
+                            ps,
+                            pe,
+                            SCORE_WITH_CUE,
+                            priority::ASSIGNED_SECRET,
+                        );
+                    }
+                    return pe.max(e);
+                }
+            }
             if dash_u && login_cmd {
                 return self.dash_p(cx, e);
             }
