@@ -40,9 +40,11 @@ const ANCHORS: &[&str] = &[
     "auth",
     "--user ",
     "-u ",
+    "identified by ",
 ];
 const A_CURL_USER: usize = 14;
 const A_DASH_U: usize = 15;
+const A_IDENTIFIED_BY: usize = 16;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Class {
@@ -973,6 +975,17 @@ impl Detect for Assigned {
         match hit.literal {
             A_CURL_USER => return self.user_pass(cx, hit, false),
             A_DASH_U => return self.user_pass(cx, hit, true),
+            A_IDENTIFIED_BY => {
+                // MySQL `CREATE USER … IDENTIFIED BY 'pw'`.
+                let b = cx.bytes;
+                if !matches!(b.get(hit.end), Some(b'\'' | b'"')) {
+                    return hit.end;
+                }
+                let Some((s, e, _)) = read_value(b, hit.end) else {
+                    return hit.end;
+                };
+                return self.finish(cx, Class::Password, s, e, true, true, false, hit.end);
+            }
             _ => {}
         }
         let b = cx.bytes;
@@ -1110,6 +1123,14 @@ impl Detect for Assigned {
             prose = true;
             i + 3
         } else if cli && spaced {
+            i
+        } else if spaced
+            && class == Class::Password
+            && matches!(rest.first(), Some(b'\'' | b'"'))
+            && name.eq_ignore_ascii_case("password")
+            && quoted_name.is_none()
+        {
+            // SQL: `CREATE USER app WITH PASSWORD 'pw'`, `ALTER ROLE x PASSWORD 'pw'`.
             i
         } else {
             return ne;

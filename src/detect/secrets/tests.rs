@@ -458,6 +458,8 @@ fn password_hard_negatives() {
         "curl -u \"$USER:$PASS\" https://x",
         "curl -u username:password https://x",
         "docker run -u 1000 -p 8080:80 nginx",
+        "ALTER USER app WITH PASSWORD NULL;",
+        "-- change the password 'later'",
         "mysql -u root -p",
         "mysql -u root -p$MYSQL_ROOT_PASSWORD",
         "message = 'please check the password field and try again'",
