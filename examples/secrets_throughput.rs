@@ -38,7 +38,10 @@ fn main() -> std::io::Result<()> {
         ),
         (
             "jwt only (one anchor)",
-            Scanner::builder().kinds([Kind::JWT]).build().expect("builds"),
+            Scanner::builder()
+                .kinds([Kind::JWT])
+                .build()
+                .expect("builds"),
         ),
         (
             "non-secret detectors",

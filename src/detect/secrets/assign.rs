@@ -933,6 +933,16 @@ impl Assigned {
     }
 }
 
+/// `PASSWORD` as an SQL keyword: upper case, or lower case after `with`.
+fn sql_password_keyword(text: &str, ns: usize, ne: usize) -> bool {
+    let name = text.get(ns..ne).unwrap_or("");
+    if name == "PASSWORD" {
+        return true;
+    }
+    let before = text.get(ns.saturating_sub(5)..ns).unwrap_or("");
+    name.eq_ignore_ascii_case("password") && before.eq_ignore_ascii_case("with ")
+}
+
 /// Commands whose `-u user -p password` pair is a credential.
 const LOGIN_COMMANDS: &[&str] = &[
     "mysql",
@@ -1012,7 +1022,11 @@ impl Detect for Assigned {
                 j += 1;
             }
             let flag = b.get(ns) == Some(&b'-');
+            let sql = j > ne
+                && matches!(b.get(j), Some(b'\'' | b'"'))
+                && sql_password_keyword(cx.text, ns, ne);
             let ok = match b.get(j) {
+                _ if sql => true,
                 Some(b'=' | b':' | b'!' | b'>' | b',' | b'v') => true,
                 Some(b'i' | b'I') => b.get(j + 1).is_some_and(|c| *c == b's' || *c == b'S'),
                 Some(_) => flag && j > ne,
@@ -1125,10 +1139,9 @@ impl Detect for Assigned {
         } else if cli && spaced {
             i
         } else if spaced
-            && class == Class::Password
             && matches!(rest.first(), Some(b'\'' | b'"'))
-            && name.eq_ignore_ascii_case("password")
             && quoted_name.is_none()
+            && sql_password_keyword(cx.text, ns, ne)
         {
             // SQL: `CREATE USER app WITH PASSWORD 'pw'`, `ALTER ROLE x PASSWORD 'pw'`.
             i

@@ -413,6 +413,33 @@ fn passwords() {
             "curl --user 'deploy:Qz9LmN4vR8sT' https://x",
             "Qz9LmN4vR8sT",
         ),
+        ("mysql -h db -u root -pS3cretPass99 shop", "S3cretPass99"),
+        (
+            "docker login -u alice -p Xb7Kp2Qz9LmN4vR8 registry.example.com",
+            "Xb7Kp2Qz9LmN4vR8",
+        ),
+        (
+            "EMAIL_HOST_PASSWORD = 'abcd efgh ijkl mnop'",
+            "abcd efgh ijkl mnop",
+        ),
+        (
+            "GET /login?username=bob&password=hunter2x HTTP/1.1",
+            "hunter2x",
+        ),
+        (
+            "curl --user kevin:'pRf7vG2h1L8nQkW9' -iX PATCH",
+            "pRf7vG2h1L8nQkW9",
+        ),
+        (
+            "curl -k -X POST https://x/y \\\n  -u developer:yqDVtkqPECriaLRi",
+            "yqDVtkqPECriaLRi",
+        ),
+        ("CREATE USER app WITH PASSWORD 'S3cret!Pw';", "S3cret!Pw"),
+        ("ALTER ROLE app PASSWORD 'g8Kp2vLq9x';", "g8Kp2vLq9x"),
+        (
+            "CREATE USER 'app'@'%' IDENTIFIED BY 'Tr0ub4dor3';",
+            "Tr0ub4dor3",
+        ),
     ] {
         assert_found(Kind::PASSWORD, t, w);
     }
