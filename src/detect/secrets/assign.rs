@@ -761,6 +761,10 @@ fn password_value_ok(v: &str, quoted: bool, line_start: bool, strict: bool) -> b
     if v.len() < 4 || v.len() > 128 || is_placeholder(v) {
         return false;
     }
+    // `PWD=/home/user`: a working directory, a path, a URL.
+    if v.starts_with('/') || v.starts_with("~/") || v.contains("://") || v.starts_with("C:\\") {
+        return false;
+    }
     let low = v.to_ascii_lowercase();
     if STOPWORDS.contains(&low.as_str()) || v.starts_with('+') || v.ends_with('+') {
         return false;
@@ -933,6 +937,26 @@ impl Assigned {
     }
 }
 
+/// An unquoted value that is source code rather than a literal: a path expression
+/// (`crate::Foo`), a reference or pointer type (`&self.x`, `*const u8`), a hex literal, or a
+/// value followed by `,` `;` `=` `{` (struct fields, enum constants, type annotations). Strings
+/// in code are quoted; unquoted secrets live in `.env`, YAML, INI and shell lines.
+fn unquoted_code(b: &[u8], v: &str, e: usize) -> bool {
+    if v.contains("::")
+        || v.contains("->")
+        || v.starts_with('&')
+        || v.starts_with('*')
+        || (v.starts_with("0x") && v.len() > 2 && v[2..].bytes().all(|c| c.is_ascii_hexdigit()))
+    {
+        return true;
+    }
+    let mut j = e;
+    while matches!(b.get(j), Some(b' ' | b'\t')) {
+        j += 1;
+    }
+    matches!(b.get(j), Some(b',' | b';' | b'=' | b'{'))
+}
+
 /// `PASSWORD` as an SQL keyword: upper case, or lower case after `with`.
 fn sql_password_keyword(text: &str, ns: usize, ne: usize) -> bool {
     let name = text.get(ns..ne).unwrap_or("");
@@ -1076,8 +1100,20 @@ impl Detect for Assigned {
             let tail = before.rsplit('\n').next().unwrap_or(before).trim_start();
             ["export", "set", "ENV", "env", "setx", "SET"].contains(&tail.trim_end())
         };
+        // Docstrings: `:param password: the password`, `@param token …`.
+        {
+            let lo = cx.floor(ns.saturating_sub(8));
+            let before = cx.text.get(lo..ns).unwrap_or("");
+            if [":param ", ":type ", "@param ", ":ivar ", ":arg "]
+                .iter()
+                .any(|p| before.ends_with(p))
+            {
+                return ne;
+            }
+        }
         // Operator.
         let mut i = ne;
+        let mut open_quote: Option<u8> = None;
         if let Some(q) = quoted_name {
             if b.get(i) == Some(&q) {
                 i += 1;
@@ -1085,6 +1121,7 @@ impl Detect for Assigned {
                 i += 2;
             } else {
                 // `"Authorization: Bearer …"`: the quote opens a string, not the name.
+                open_quote = Some(q);
                 quoted_name = None;
             }
         } else if b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\'')) {
@@ -1098,6 +1135,7 @@ impl Detect for Assigned {
             i += 1;
         }
         let spaced = i > op_start;
+        let spaced_eq = spaced && b.get(i) == Some(&b'=') && b.get(i + 1) != Some(&b'=');
         let rest = &b[i.min(b.len())..];
         let mut prose = false;
         let mut comparison = false;
@@ -1121,9 +1159,6 @@ impl Detect for Assigned {
             i + 1
         } else if quoted_name.is_some() && rest.starts_with(b"value=") {
             i + 6
-        } else if quoted_name.is_some() && rest.starts_with(b",") {
-            // `('password', 'x')` / `["password", "x"]` pairs.
-            i + 1
         } else if rest.len() >= 3
             && rest[..3].eq_ignore_ascii_case(b"is ")
             && class == Class::Password
@@ -1160,10 +1195,46 @@ impl Detect for Assigned {
         if comparison && !quoted {
             return e.max(ne);
         }
+        // A bare `pass` (an English word, a keyword) needs `=`: `[smtp] pass = …`.
+        if name.eq_ignore_ascii_case("pass")
+            && !(rest.first() == Some(&b'=') && rest.get(1) != Some(&b'='))
+        {
+            return e.max(ne);
+        }
+        if !quoted && unquoted_code(b, cx.text.get(s..e).unwrap_or(""), e) {
+            return e.max(ne);
+        }
+        // `"passwd:gecos"`: name and value inside one string literal.
+        if !quoted && open_quote.is_some() && b.get(e) == open_quote.as_ref() && s == value_at {
+            return e.max(ne);
+        }
+        // `password = some_variable` in code: a spaced `=`, a code-style (lower-case) name and a
+        // bare identifier.
+        if !quoted && spaced_eq && name.bytes().any(|c| c.is_ascii_lowercase()) {
+            let v = cx.text.get(s..e).unwrap_or("");
+            if !v.is_empty() && v.bytes().all(|c| c.is_ascii_alphabetic() || c == b'_') {
+                return e.max(ne);
+            }
+        }
+        // An unquoted value runs to the next `&name=` of a form body or query.
+        if !quoted {
+            if let Some(amp) = cx.text.get(s..e).and_then(|v| {
+                v.match_indices('&').map(|(k, _)| k).find(|&k| {
+                    let tail = &v[k + 1..];
+                    let key_len = tail
+                        .bytes()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                        .count();
+                    key_len > 0 && tail.as_bytes().get(key_len) == Some(&b'=')
+                })
+            }) {
+                e = s + amp;
+            }
+        }
         if prose && !quoted && class != Class::Password {
             return e.max(ne);
         }
-        self.finish(cx, class, s, e, quoted, line_start || cli, prose, ne)
+        self.finish(cx, class, s, e, quoted, line_start || cli, prose || cli, ne)
     }
 }
 

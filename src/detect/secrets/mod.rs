@@ -207,6 +207,10 @@ const PLACEHOLDER_MARKS: &[&str] = &[
     "secrets.",
     "vault:",
     "%env",
+    "%s",
+    "%d",
+    "{}",
+    "{0}",
 ];
 
 /// True when `v` is a placeholder rather than a secret: empty, one repeated character, a template
@@ -232,7 +236,7 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
             && s.iter()
                 .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
     };
-    if (first == b'$' || first == b':' || first == b'@') && ident(&b[1..]) {
+    if (first == b'$' || first == b'@') && ident(&b[1..]) || first == b':' {
         return true;
     }
     let last = b[b.len() - 1];

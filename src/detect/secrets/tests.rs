@@ -490,6 +490,21 @@ fn password_hard_negatives() {
         "mysql -u root -p",
         "mysql -u root -p$MYSQL_ROOT_PASSWORD",
         "message = 'please check the password field and try again'",
+        "defaults = dict.fromkeys(['username', 'password', 'repository'])",
+        "keywords = ['or', 'pass', 'public', 'return']",
+        "fields = [\"passwd:name\", \"passwd:gecos\"]",
+        "index_url_user_password = index_info",
+        ":param password: the password to use",
+        "Provided via the --username and --password options.",
+        "    PWD: '/Users/maciej',",
+        "#password_encryption = scram-sha-256",
+        "user_pass = '%s:%s' % (user, password)",
+        "pub log_passwd: __u32,",
+        "formatter.field(\"colon2_token\", &self.colon2_token);",
+        "pub type TokenStream2 = proc_macro2::TokenStream;",
+        "pub const DEVCONF_STABLE_SECRET: _bindgen_ty_3 = 3;",
+        "DEVSTAT_MATCH_PASS = 0x04,",
+        "let token: cpuid_aes_sha::InitToken = init();",
     ] {
         assert_none(Kind::PASSWORD, t);
         assert!(all(t).is_empty(), "{t:?}: {:?}", all(t));

@@ -99,6 +99,10 @@ impl Detect for CredentialUri {
             return hit.end;
         };
         let pass = &userinfo[colon + 1..];
+        // `cvs://:pserver:anon@host`: a CVS method, not a password.
+        if colon == 0 && pass.contains(':') {
+            return a_end.max(hit.end);
+        }
         // `host:8080?next=a@b`: a query, not a password.
         if ((pass.contains('?') || pass.contains('#')) && pass.contains('='))
             || userinfo[..colon].contains(['?', '#', '='])
