@@ -243,6 +243,13 @@ const AFTER_NEGATIVE: &[&str] = &[
     "checksum",
     "fingerprint",
     "kid",
+    "encryption",
+    "encrypted",
+    "method",
+    "mechanism",
+    "protocol",
+    "authentication",
+    "policies",
 ];
 
 /// Words anywhere in the name that make it about something else.
