@@ -794,6 +794,13 @@ fn password_value_ok(v: &str, quoted: bool, line_start: bool, strict: bool) -> b
         if strict && !(dg && (lo || up)) {
             return false;
         }
+    } else if v.contains(' ')
+        && v.split(' ')
+            .next()
+            .is_some_and(|w| STOPWORDS.contains(&w.to_ascii_lowercase().as_str()))
+    {
+        // `'is required'`, `'must be set'`: a message.
+        return false;
     } else if v.bytes().filter(|c| *c == b' ').count() > 2 && !app_password(v) {
         // A sentence in quotes is a message, not a password.
         return false;
@@ -964,6 +971,28 @@ fn unquoted_code(b: &[u8], v: &str, e: usize) -> bool {
     matches!(b.get(j), Some(b',' | b';' | b'=' | b'{'))
 }
 
+/// The quote at `q` opens the first argument of a call: `(` before it.
+fn call_arg(b: &[u8], q: usize) -> bool {
+    let mut j = q;
+    while j > 0 && matches!(b[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    j > 0 && b[j - 1] == b'('
+}
+
+/// A `.netrc` line: `machine <host> login <user> password <secret>`.
+fn netrc_line(text: &str, ns: usize) -> bool {
+    let lo = floor_boundary(text, ns.saturating_sub(200));
+    let line = text.get(lo..ns).unwrap_or("");
+    let line = line.rsplit('\n').next().unwrap_or(line);
+    (line.contains("machine ") || line.trim_start().starts_with("login "))
+        && line.contains("login ")
+}
+
+fn floor_boundary(text: &str, i: usize) -> usize {
+    crate::detect::floor_char_boundary(text, i)
+}
+
 /// `PASSWORD` as an SQL keyword: upper case, or lower case after `with`.
 fn sql_password_keyword(text: &str, ns: usize, ne: usize) -> bool {
     let name = text.get(ns..ne).unwrap_or("");
@@ -1060,7 +1089,7 @@ impl Detect for Assigned {
                 _ if sql => true,
                 Some(b'=' | b':' | b'!' | b'>' | b',' | b'v') => true,
                 Some(b'i' | b'I') => b.get(j + 1).is_some_and(|c| *c == b's' || *c == b'S'),
-                Some(_) => flag && j > ne,
+                Some(_) => (flag || netrc_line(cx.text, ns)) && j > ne,
                 None => false,
             };
             if !ok {
@@ -1166,6 +1195,12 @@ impl Detect for Assigned {
             i + 1
         } else if quoted_name.is_some() && rest.starts_with(b"value=") {
             i + 6
+        } else if quoted_name.is_some() && rest.starts_with(b",") && call_arg(b, k) {
+            // `os.Setenv("API_KEY", "…")`, `headers.set("Authorization", "Bearer …")`.
+            i + 1
+        } else if spaced && netrc_line(cx.text, ns) {
+            // `.netrc`: `machine host login user password secret`.
+            i
         } else if rest.len() >= 3
             && rest[..3].eq_ignore_ascii_case(b"is ")
             && class == Class::Password

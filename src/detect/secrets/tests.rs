@@ -435,6 +435,11 @@ fn passwords() {
             "yqDVtkqPECriaLRi",
         ),
         ("CREATE USER app WITH PASSWORD 'S3cret!Pw';", "S3cret!Pw"),
+        ("os.Setenv(\"DB_PASSWORD\", \"Tr0ub4dor3\")", "Tr0ub4dor3"),
+        (
+            "machine api.example.com login deploy password Xb7Kp2Qz9Lm",
+            "Xb7Kp2Qz9Lm",
+        ),
         ("ALTER ROLE app PASSWORD 'g8Kp2vLq9x';", "g8Kp2vLq9x"),
         (
             "CREATE USER 'app'@'%' IDENTIFIED BY 'Tr0ub4dor3';",
@@ -492,6 +497,7 @@ fn password_hard_negatives() {
         "message = 'please check the password field and try again'",
         "defaults = dict.fromkeys(['username', 'password', 'repository'])",
         "keywords = ['or', 'pass', 'public', 'return']",
+        "check('password', 'is required')",
         "fields = [\"passwd:name\", \"passwd:gecos\"]",
         "index_url_user_password = index_info",
         ":param password: the password to use",
