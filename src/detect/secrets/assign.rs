@@ -1195,7 +1195,13 @@ impl Detect for Assigned {
             i + 1
         } else if quoted_name.is_some() && rest.starts_with(b"value=") {
             i + 6
-        } else if quoted_name.is_some() && rest.starts_with(b",") && call_arg(b, k) {
+        } else if quoted_name.is_some()
+            && rest.starts_with(b",")
+            && call_arg(b, k)
+            && (!name.bytes().any(|c| c.is_ascii_lowercase())
+                || name.contains('-')
+                || name.eq_ignore_ascii_case("authorization"))
+        {
             // `os.Setenv("API_KEY", "…")`, `headers.set("Authorization", "Bearer …")`.
             i + 1
         } else if spaced && netrc_line(cx.text, ns) {

@@ -498,6 +498,8 @@ fn password_hard_negatives() {
         "defaults = dict.fromkeys(['username', 'password', 'repository'])",
         "keywords = ['or', 'pass', 'public', 'return']",
         "check('password', 'is required')",
+        "const key1 = scryptSync('password', 'salt2024', 64);",
+        "MovedAttribute(\"HTTPPasswordMgr\", \"urllib2\", \"urllib.request\"),",
         "fields = [\"passwd:name\", \"passwd:gecos\"]",
         "index_url_user_password = index_info",
         ":param password: the password to use",
