@@ -980,13 +980,15 @@ fn call_arg(b: &[u8], q: usize) -> bool {
     j > 0 && b[j - 1] == b'('
 }
 
-/// A `.netrc` line: `machine <host> login <user> password <secret>`.
-fn netrc_line(text: &str, ns: usize) -> bool {
+/// A line whose values follow their names after a space: `.netrc`
+/// (`machine <host> login <user> password <secret>`) and `aws configure set <name> <value>`.
+fn spaced_value_line(text: &str, ns: usize) -> bool {
     let lo = floor_boundary(text, ns.saturating_sub(200));
     let line = text.get(lo..ns).unwrap_or("");
     let line = line.rsplit('\n').next().unwrap_or(line);
-    (line.contains("machine ") || line.trim_start().starts_with("login "))
-        && line.contains("login ")
+    ((line.contains("machine ") || line.trim_start().starts_with("login "))
+        && line.contains("login "))
+        || line.trim_end().ends_with("configure set")
 }
 
 fn floor_boundary(text: &str, i: usize) -> usize {
@@ -1072,11 +1074,8 @@ impl Detect for Assigned {
         // must follow the name.
         {
             let mut j = ne;
-            if matches!(b.get(j), Some(b'"' | b'\'' | b'\\' | b']')) {
+            while j < ne + 3 && matches!(b.get(j), Some(b'"' | b'\'' | b'\\' | b']')) {
                 j += 1;
-                if matches!(b.get(j), Some(b'"' | b'\'')) {
-                    j += 1;
-                }
             }
             while matches!(b.get(j), Some(b' ' | b'\t')) {
                 j += 1;
@@ -1089,7 +1088,7 @@ impl Detect for Assigned {
                 _ if sql => true,
                 Some(b'=' | b':' | b'!' | b'>' | b',' | b'v') => true,
                 Some(b'i' | b'I') => b.get(j + 1).is_some_and(|c| *c == b's' || *c == b'S'),
-                Some(_) => (flag || netrc_line(cx.text, ns)) && j > ne,
+                Some(_) => (flag || spaced_value_line(cx.text, ns)) && j > ne,
                 None => false,
             };
             if !ok {
@@ -1204,8 +1203,8 @@ impl Detect for Assigned {
         {
             // `os.Setenv("API_KEY", "…")`, `headers.set("Authorization", "Bearer …")`.
             i + 1
-        } else if spaced && netrc_line(cx.text, ns) {
-            // `.netrc`: `machine host login user password secret`.
+        } else if spaced && spaced_value_line(cx.text, ns) {
+            // `.netrc`: `machine host login user password secret`; `aws configure set k v`.
             i
         } else if rest.len() >= 3
             && rest[..3].eq_ignore_ascii_case(b"is ")

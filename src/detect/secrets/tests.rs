@@ -70,6 +70,11 @@ fn aws_secret_access_keys() {
         assert_found(Kind::AWS_SECRET_ACCESS_KEY, &t, s);
         assert!(found(Kind::GENERIC_SECRET, &t).is_empty());
     }
+    assert_found(
+        Kind::AWS_SECRET_ACCESS_KEY,
+        &format!("aws configure set aws_secret_access_key {s}"),
+        s,
+    );
     // A `secret` name next to an AWS key id.
     assert_found(
         Kind::AWS_SECRET_ACCESS_KEY,
@@ -532,6 +537,8 @@ fn generic_secrets() {
         format!("auth_token: {g}"),
         format!("curl -H \"Authorization: Bearer {g}\" https://api.example.com"),
         format!("--api-key {g}"),
+        format!("os.environ['API_KEY'] = '{g}'"),
+        format!("app.config[\"SECRET_KEY\"] = \"{g}\""),
     ] {
         assert_found(Kind::GENERIC_SECRET, &t, g);
     }
