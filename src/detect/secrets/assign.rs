@@ -983,7 +983,7 @@ fn call_arg(b: &[u8], q: usize) -> bool {
 /// A line whose values follow their names after a space: `.netrc`
 /// (`machine <host> login <user> password <secret>`) and `aws configure set <name> <value>`.
 fn spaced_value_line(text: &str, ns: usize) -> bool {
-    let lo = floor_boundary(text, ns.saturating_sub(200));
+    let lo = floor_boundary(text, ns.saturating_sub(120));
     let line = text.get(lo..ns).unwrap_or("");
     let line = line.rsplit('\n').next().unwrap_or(line);
     ((line.contains("machine ") || line.trim_start().starts_with("login "))
@@ -1088,7 +1088,15 @@ impl Detect for Assigned {
                 _ if sql => true,
                 Some(b'=' | b':' | b'!' | b'>' | b',' | b'v') => true,
                 Some(b'i' | b'I') => b.get(j + 1).is_some_and(|c| *c == b's' || *c == b'S'),
-                Some(_) => (flag || spaced_value_line(cx.text, ns)) && j > ne,
+                Some(_) => {
+                    j > ne
+                        && (flag || {
+                            let n = cx.text.get(ns..ne).unwrap_or("");
+                            (n.eq_ignore_ascii_case("password")
+                                || n.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws_")))
+                                && spaced_value_line(cx.text, ns)
+                        })
+                }
                 None => false,
             };
             if !ok {
