@@ -711,6 +711,11 @@ proptest! {
                 Just(":AA".to_string()),
                 "[A-Za-z0-9+/=._-]{0,40}",
                 "\\PC{0,12}",
+                Just("é€😀".to_string()),
+                Just("postgres://u:p".to_string()),
+                Just("Password=".to_string()),
+                Just("-u a:".to_string()),
+                Just("sk-ant-api03-".to_string()),
             ],
             0..24,
         )
@@ -720,6 +725,42 @@ proptest! {
         for f in scanner.scan(&text) {
             prop_assert!(text.is_char_boundary(f.start()) && text.is_char_boundary(f.end()));
             prop_assert!(f.start() < f.end() && f.end() <= text.len());
+        }
+    }
+}
+
+/// Multi-byte characters exactly at every cap (URI, authority, value, name, PEM block, JWT
+/// segment) must not split a character or panic.
+#[test]
+fn caps_land_on_char_boundaries() {
+    let scanner = Scanner::builtin();
+    let heads = [
+        "postgres://u:",
+        "https://",
+        "password=",
+        "api_key: ",
+        "-----BEGIN PRIVATE KEY-----\n",
+        "eyJ",
+        "ghp_",
+        "Server=x;Password=",
+        "curl -u a:",
+        "T3BlbkFJ",
+    ];
+    for head in heads {
+        for n in [
+            60, 62, 63, 64, 127, 128, 510, 511, 512, 513, 2040, 2047, 2048, 8190, 8192,
+        ] {
+            for fill in ["a", "A1+/", "é", "😀"] {
+                let mut t = String::from(head);
+                while t.len() < head.len() + n {
+                    t.push_str(fill);
+                }
+                t.push('é');
+                t.push_str("@host/x y");
+                for f in scanner.scan(&t) {
+                    assert!(t.is_char_boundary(f.start()) && t.is_char_boundary(f.end()));
+                }
+            }
         }
     }
 }

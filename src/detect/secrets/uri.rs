@@ -131,7 +131,7 @@ impl Detect for CredentialUri {
             )
         {
             // Keep a `]` that closes an IPv6 host.
-            if b[e - 1] == b']' && cx.text[a_start..e].contains('[') {
+            if b[e - 1] == b']' && b[a_start..e].contains(&b'[') {
                 break;
             }
             e -= 1;
