@@ -23,7 +23,12 @@ const MAX_VALUE: usize = 512;
 
 pub(crate) struct Assigned;
 
+/// Anchors. The engine runs a detector once per offset, with its lowest-index literal there,
+/// so the longer spaced names come before `secret` / `api` words they start with.
 const ANCHORS: &[&str] = &[
+    "api key",
+    "secret key",
+    "access key",
     "pass",
     "pwd",
     "secret",
@@ -42,9 +47,11 @@ const ANCHORS: &[&str] = &[
     "-u ",
     "identified by ",
 ];
-const A_CURL_USER: usize = 14;
-const A_DASH_U: usize = 15;
-const A_IDENTIFIED_BY: usize = 16;
+/// Two-word names written with a space in prose: "my API key is …", "secret key: …".
+const A_SPACED_NAMES: std::ops::RangeInclusive<usize> = 0..=2;
+const A_CURL_USER: usize = 17;
+const A_DASH_U: usize = 18;
+const A_IDENTIFIED_BY: usize = 19;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Class {
@@ -1062,12 +1069,20 @@ impl Detect for Assigned {
         }
         let b = cx.bytes;
         // The whole name around the anchor.
+        let spaced_name = A_SPACED_NAMES.contains(&hit.literal);
         let mut ns = hit.start;
-        while ns > 0 && hit.start - ns < MAX_NAME && name_byte(b[ns - 1]) {
+        while !spaced_name && ns > 0 && hit.start - ns < MAX_NAME && name_byte(b[ns - 1]) {
             ns -= 1;
         }
-        let ne = run_end(b, hit.end, MAX_NAME, name_byte);
+        let ne = if spaced_name {
+            hit.end
+        } else {
+            run_end(b, hit.end, MAX_NAME, name_byte)
+        };
         if ne - hit.end > MAX_NAME || hit.start - ns >= MAX_NAME {
+            return ne;
+        }
+        if spaced_name && (cx.word_at(ne) || (ns > 0 && cx.word_at(ns - 1))) {
             return ne;
         }
         // Cheap early exit (most hits are prose): an operator, a closing quote or a CLI flag
@@ -1100,7 +1115,10 @@ impl Detect for Assigned {
                 None => false,
             };
             if !ok {
-                return ne;
+                // Not past the hit: a longer anchor at the same offset ("secret key" after
+                // "secret") still gets its turn. Names are at most MAX_NAME bytes, so each
+                // byte is re-read a bounded number of times.
+                return hit.start + 1;
             }
         }
         // Leading dashes are CLI flag markers, trailing dots/dashes are punctuation.
@@ -1216,13 +1234,13 @@ impl Detect for Assigned {
             i
         } else if rest.len() >= 3
             && rest[..3].eq_ignore_ascii_case(b"is ")
-            && class == Class::Password
-            && words(name).iter().any(|w| {
-                w.ends_with("password")
-                    || w.ends_with("passwd")
-                    || w == "passphrase"
-                    || w == "passcode"
-            })
+            && (class != Class::Password
+                || words(name).iter().any(|w| {
+                    w.ends_with("password")
+                        || w.ends_with("passwd")
+                        || w == "passphrase"
+                        || w == "passcode"
+                }))
         {
             prose = true;
             i + 3
@@ -1256,7 +1274,7 @@ impl Detect for Assigned {
         {
             return e.max(ne);
         }
-        if !quoted && unquoted_code(b, cx.text.get(s..e).unwrap_or(""), e) {
+        if !quoted && !prose && unquoted_code(b, cx.text.get(s..e).unwrap_or(""), e) {
             return e.max(ne);
         }
         // `"passwd:gecos"`: name and value inside one string literal.
@@ -1286,9 +1304,7 @@ impl Detect for Assigned {
                 e = s + amp;
             }
         }
-        if prose && !quoted && class != Class::Password {
-            return e.max(ne);
-        }
+
         self.finish(cx, class, s, e, quoted, line_start || cli, prose || cli, ne)
     }
 }

@@ -537,6 +537,9 @@ fn generic_secrets() {
         format!("auth_token: {g}"),
         format!("curl -H \"Authorization: Bearer {g}\" https://api.example.com"),
         format!("--api-key {g}"),
+        format!("Hi! My API key is {g}, can you check why it fails?"),
+        format!("the secret key: {g}"),
+        format!("my token is {g}."),
         format!("os.environ['API_KEY'] = '{g}'"),
         format!("app.config[\"SECRET_KEY\"] = \"{g}\""),
     ] {
@@ -589,6 +592,10 @@ fn generic_hard_negatives() {
         "api_version = \"2024-06-01\"",
         "const keyStr = \"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\"",
         "The secret to good bread is time; token economies reward participation.",
+        "Your API key is shown only once, so store it safely.",
+        "The access key is AKIA-something; ask ops.",
+        "My token is expired and the secret key is rotated weekly.",
+        "The API key is 32 characters long.",
     ] {
         assert!(all(t).is_empty(), "{t:?}: {:?}", all(t));
     }
