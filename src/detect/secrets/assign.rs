@@ -992,9 +992,11 @@ fn call_arg(b: &[u8], q: usize) -> bool {
 fn spaced_value_line(text: &str, ns: usize) -> bool {
     let lo = floor_boundary(text, ns.saturating_sub(120));
     let line = text.get(lo..ns).unwrap_or("");
+    // `.netrc` entries span one line or several (`machine`, `login`, `password` lines).
+    let netrc = line.contains("machine ") && line.contains("login ");
     let line = line.rsplit('\n').next().unwrap_or(line);
-    ((line.contains("machine ") || line.trim_start().starts_with("login "))
-        && line.contains("login "))
+    netrc
+        || (line.trim_start().starts_with("login ") && line.contains("login "))
         || line.trim_end().ends_with("configure set")
 }
 
