@@ -321,6 +321,8 @@ pub fn shannon_entropy(s: &str) -> f64 {
 }
 
 // -- validate: secrets --
+mod secrets;
+pub use secrets::{github_token_checksum, jwt, looks_random, pem_private_key_label};
 
 // -- validate: pii/phi/financial --
 

@@ -1,0 +1,1484 @@
+//! Values assigned to secret-looking names: passwords, generic high-entropy secrets, AWS secret
+//! access keys, Twilio keys, `Authorization:` header credentials and `curl -u user:pass`.
+//!
+//! The detector is anchored on the secret word (`pass`, `pwd`, `secret`, `token`, `_key`, …),
+//! widens it to the whole name (`spring.datasource.password`, `REACT_APP_AUTH_PASS`,
+//! `clientSecret`), reads an assignment operator (`=`, `:`, `:=`, `=>`, `==`, XML `value=` and
+//! `<password>…</password>`, CLI `--password x`, prose `password is 'x'`) and the value (quoted
+//! or not, JSON-escaped quotes included). The value, without quotes, is the span.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
+use super::super::{priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE};
+use super::tokens::has_vendor_prefix;
+use super::{is_placeholder, run_end};
+use crate::finding::Kind;
+use crate::validate::looks_random;
+
+/// Longest name examined around an anchor.
+const MAX_NAME: usize = 64;
+/// Longest value examined.
+const MAX_VALUE: usize = 512;
+
+pub(crate) struct Assigned;
+
+/// Anchors. The engine runs a detector once per offset, with its lowest-index literal there,
+/// so the longer spaced names come before `secret` / `api` words they start with.
+const ANCHORS: &[&str] = &[
+    "api key",
+    "secret key",
+    "access key",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "_key",
+    "-key",
+    "accesskey",
+    "privatekey",
+    "credential",
+    "creds",
+    "auth",
+    "--user ",
+    "-u ",
+    "identified by ",
+];
+/// Two-word names written with a space in prose: "my API key is …", "secret key: …".
+const A_SPACED_NAMES: std::ops::RangeInclusive<usize> = 0..=2;
+const A_CURL_USER: usize = 17;
+const A_DASH_U: usize = 18;
+const A_IDENTIFIED_BY: usize = 19;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    Password,
+    Generic,
+    AwsSecret,
+    Twilio,
+    /// `Authorization`, `X-Api-Key` style header names: the value may start with a scheme.
+    Header,
+}
+
+#[inline]
+fn name_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')
+}
+
+/// Splits a name into lower-case words at separators and camelCase humps.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let b = name.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let hump = c.is_ascii_uppercase()
+            && i > 0
+            && (b[i - 1].is_ascii_lowercase()
+                || (b[i - 1].is_ascii_uppercase()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+        if hump && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(c.to_ascii_lowercase() as char);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Words that, after the secret word, make the name about something else (`password_hash`,
+/// `token_url`, `secret_name`, `api_key_id`).
+const AFTER_NEGATIVE: &[&str] = &[
+    "hash",
+    "hashed",
+    "digest",
+    "length",
+    "len",
+    "size",
+    "min",
+    "max",
+    "policy",
+    "file",
+    "path",
+    "dir",
+    "field",
+    "label",
+    "hint",
+    "prompt",
+    "placeholder",
+    "regex",
+    "pattern",
+    "rule",
+    "rules",
+    "required",
+    "reset",
+    "url",
+    "uri",
+    "link",
+    "expiry",
+    "expires",
+    "expiration",
+    "expire",
+    "age",
+    "changed",
+    "updated",
+    "created",
+    "at",
+    "time",
+    "date",
+    "type",
+    "input",
+    "text",
+    "name",
+    "names",
+    "id",
+    "ids",
+    "env",
+    "var",
+    "variable",
+    "ref",
+    "source",
+    "command",
+    "cmd",
+    "template",
+    "format",
+    "mode",
+    "enabled",
+    "visible",
+    "strength",
+    "validator",
+    "validation",
+    "error",
+    "message",
+    "msg",
+    "count",
+    "attempts",
+    "column",
+    "header",
+    "param",
+    "parameter",
+    "option",
+    "flag",
+    "prefix",
+    "suffix",
+    "generator",
+    "manager",
+    "store",
+    "provider",
+    "helper",
+    "endpoint",
+    "location",
+    "version",
+    "algorithm",
+    "alg",
+    "scope",
+    "scopes",
+    "kind",
+    "style",
+    "class",
+    "mask",
+    "chars",
+    "charset",
+    "encoding",
+    "cache",
+    "ttl",
+    "lifetime",
+    "duration",
+    "timeout",
+    "endpoint",
+    "usage",
+    "limit",
+    "less",
+    "form",
+    "view",
+    "page",
+    "button",
+    "box",
+    "dialog",
+    "modal",
+    "screen",
+    "route",
+    "controller",
+    "handler",
+    "request",
+    "response",
+    "service",
+    "module",
+    "config",
+    "settings",
+    "test",
+    "tests",
+    "spec",
+    "mock",
+    "example",
+    "sample",
+    "fixture",
+    "key",
+    "salt",
+    "rotation",
+    "arn",
+    "lookup",
+    "selector",
+    "index",
+    "number",
+    "map",
+    "list",
+    "set",
+    "bytes",
+    "bits",
+    "pair",
+    "store",
+    "storage",
+    "ring",
+    "chain",
+    "vault",
+    "path",
+    "filename",
+    "location",
+    "sha",
+    "md5",
+    "checksum",
+    "fingerprint",
+    "kid",
+    "encryption",
+    "encrypted",
+    "method",
+    "mechanism",
+    "protocol",
+    "authentication",
+    "policies",
+];
+
+/// Words anywhere in the name that make it about something else.
+const ANY_NEGATIVE: &[&str] = &[
+    "csrf",
+    "xsrf",
+    "public",
+    "pub",
+    "publishable",
+    "forgot",
+    "show",
+    "hide",
+    "toggle",
+    "max",
+    "num",
+    "tokens",
+    "tokenizer",
+    "next",
+    "page",
+    "pagination",
+    "cursor",
+    "continuation",
+    "sync",
+    "lexer",
+    "parser",
+    "hash",
+    "hashed",
+    "checksum",
+    "sha",
+    "sha1",
+    "sha256",
+    "md5",
+    "integrity",
+    "commit",
+    "etag",
+    "digest",
+    "placeholder",
+    "label",
+    "example",
+    "sample",
+    "dummy",
+    "fake",
+    "mock",
+    "test",
+    "primary",
+    "foreign",
+    "partition",
+    "sort",
+    "cache",
+    "idempotency",
+    "unique",
+    "lookup",
+    "row",
+    "object",
+    "map",
+    "bucket",
+    "keystore",
+    "keyfile",
+    "keytab",
+    "author",
+    "authors",
+    "authority",
+    "authenticated",
+    "authentication",
+    "authorized",
+    "authorize",
+    "oauth",
+    "authn",
+    "authz",
+    "monkey",
+    "jsonwebtoken",
+];
+
+/// `X`+`key` pairs that name a secret.
+const KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "access",
+    "private",
+    "secret",
+    "signing",
+    "encryption",
+    "master",
+    "app",
+    "account",
+    "client",
+    "auth",
+    "consumer",
+    "license",
+    "shared",
+    "session",
+    "webhook",
+    "hmac",
+    "jwt",
+    "encrypt",
+    "decrypt",
+    "enc",
+    "sign",
+    "subscription",
+    "admin",
+    "write",
+    "read",
+    "management",
+    "service",
+    "x",
+    "developer",
+    "dev",
+    "prod",
+    "live",
+    "storage",
+    "server",
+    "ingest",
+    "ingestion",
+];
+
+/// Classifies a name, or `None` when it does not name a secret.
+fn classify(name: &str) -> Option<Class> {
+    let w = words(name);
+    if w.is_empty() || w.iter().any(|x| ANY_NEGATIVE.contains(&x.as_str())) {
+        return None;
+    }
+    let squashed: String = w.concat();
+    // Index of the secret word and its class.
+    let mut found: Option<(usize, Class)> = None;
+    for (i, x) in w.iter().enumerate() {
+        let x = x.as_str();
+        let class = if matches!(
+            x,
+            "password"
+                | "passwd"
+                | "pwd"
+                | "pass"
+                | "passphrase"
+                | "passcode"
+                | "pword"
+                | "passwort"
+        ) || x.ends_with("password")
+            || x.ends_with("passwd")
+            || x.ends_with("passphrase")
+        {
+            Some(Class::Password)
+        } else if matches!(
+            x,
+            "secret"
+                | "token"
+                | "credential"
+                | "credentials"
+                | "creds"
+                | "apikey"
+                | "accesskey"
+                | "secretkey"
+                | "privatekey"
+                | "authkey"
+                | "authtoken"
+                | "accesstoken"
+                | "clientsecret"
+                | "bearer"
+                | "passkey"
+                | "apitoken"
+                | "apisecret"
+        ) || x.ends_with("secret")
+            || x.ends_with("token")
+            || x.ends_with("apikey")
+            || (x == "key" && i > 0 && KEY_QUALIFIERS.contains(&w[i - 1].as_str()))
+        {
+            Some(Class::Generic)
+        } else if matches!(x, "authorization" | "auth") && i + 1 == w.len() {
+            Some(Class::Header)
+        } else {
+            None
+        };
+        if let Some(c) = class {
+            // Password words win over generic ones.
+            if found.is_none_or(|(_, prev)| prev != Class::Password) {
+                found = Some((i, c));
+            }
+        }
+    }
+    let (idx, mut class) = found?;
+    if w[idx + 1..]
+        .iter()
+        .any(|x| AFTER_NEGATIVE.contains(&x.as_str()))
+    {
+        return None;
+    }
+    if class != Class::Password {
+        if squashed.contains("twilio") {
+            class = Class::Twilio;
+        } else if squashed.contains("secretaccesskey")
+            || (squashed.contains("aws") && squashed.contains("secret"))
+        {
+            class = Class::AwsSecret;
+        }
+    }
+    Some(class)
+}
+
+/// Unquoted words that are prose or types, not values.
+const STOPWORDS: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "must",
+    "should",
+    "will",
+    "can",
+    "could",
+    "would",
+    "may",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "not",
+    "for",
+    "to",
+    "of",
+    "in",
+    "on",
+    "with",
+    "by",
+    "from",
+    "as",
+    "at",
+    "it",
+    "this",
+    "that",
+    "field",
+    "fields",
+    "reset",
+    "expired",
+    "incorrect",
+    "invalid",
+    "wrong",
+    "missing",
+    "changed",
+    "updated",
+    "saved",
+    "ok",
+    "yes",
+    "no",
+    "protected",
+    "strong",
+    "weak",
+    "set",
+    "please",
+    "enter",
+    "type",
+    "click",
+    "see",
+    "below",
+    "above",
+    "here",
+    "same",
+    "different",
+    "new",
+    "old",
+    "length",
+    "characters",
+    "chars",
+    "policy",
+    "manager",
+    "only",
+    "also",
+    "too",
+    "again",
+    "if",
+    "when",
+    "then",
+    "str",
+    "string",
+    "int",
+    "bool",
+    "bytes",
+    "optional",
+    "option",
+    "any",
+    "char",
+    "text",
+    "secretstr",
+    "object",
+    "nullable",
+    "varchar",
+    "self",
+    "this",
+    "used",
+    "stored",
+    "sent",
+    "provided",
+    "given",
+    "supplied",
+    "correct",
+    "accepted",
+    "rejected",
+    "encrypted",
+    "hashed",
+    "plaintext",
+    "cleartext",
+    "generated",
+    "rotated",
+    "revoked",
+    "leaked",
+    "exposed",
+    "compromised",
+    "valid",
+    "good",
+    "bad",
+    "fine",
+    "none",
+    "null",
+    "nil",
+    "true",
+    "false",
+    "undefined",
+    "empty",
+    "blank",
+    "unknown",
+    "auto",
+    "random",
+    "secure",
+    "insecure",
+    "file",
+    "env",
+    "environment",
+    "vault",
+    "redacted",
+    "hidden",
+    "masked",
+    "omitted",
+    "removed",
+    "elided",
+    "sensitive",
+    "confidential",
+    "files",
+    "compat",
+];
+
+/// Reads the value after the operator at `i`. Returns `(start, end, quoted)`.
+fn read_value(b: &[u8], mut i: usize) -> Option<(usize, usize, bool)> {
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    // JSON-escaped quotes: \"value\"
+    if b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\'')) {
+        let q = b[i + 1];
+        let s = i + 2;
+        let mut e = s;
+        while e < b.len() && e - s <= MAX_VALUE {
+            if b[e] == b'\\' && b.get(e + 1) == Some(&q) {
+                return Some((s, e, true));
+            }
+            if b[e] == b'\n' {
+                return None;
+            }
+            e += 1;
+        }
+        return None;
+    }
+    match b.get(i) {
+        Some(&q @ (b'"' | b'\'' | b'`')) => {
+            let s = i + 1;
+            let mut e = s;
+            while e < b.len() && e - s <= MAX_VALUE {
+                if b[e] == q && b[e - 1] != b'\\' {
+                    return Some((s, e, true));
+                }
+                if b[e] == b'\n' {
+                    return None;
+                }
+                e += 1;
+            }
+            None
+        }
+        Some(_) => {
+            let s = i;
+            let e = run_end(b, s, MAX_VALUE, |c| {
+                c > b' ' && c != 0x7f && !matches!(c, b'"' | b'\'' | b'`' | b',' | b';' | b'<')
+            });
+            let mut e = e;
+            while e > s && matches!(b[e - 1], b')' | b']' | b'}' | b'.' | b'>' | b'?' | b':') {
+                e -= 1;
+            }
+            (e > s).then_some((s, e, false))
+        }
+        None => None,
+    }
+}
+
+/// An unquoted value that is code: a call, a dotted path, a variable named like a secret.
+fn is_expression(v: &str) -> bool {
+    if v.contains('(') || v.contains('[') {
+        return true;
+    }
+    let b = v.as_bytes();
+    let ident = |s: &str| {
+        let sb = s.as_bytes();
+        !sb.is_empty()
+            && (sb[0].is_ascii_alphabetic() || sb[0] == b'_')
+            && sb.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    };
+    if v.contains('.') && v.split('.').all(ident) && b.iter().any(u8::is_ascii_lowercase) {
+        return true;
+    }
+    let low = v.to_ascii_lowercase();
+    ident(v)
+        && [
+            "password", "passwd", "secret", "token", "_key", "apikey", "pwd", "_pass",
+        ]
+        .iter()
+        .any(|w| low.contains(w))
+}
+
+fn char_classes(v: &str) -> (bool, bool, bool, bool) {
+    let b = v.as_bytes();
+    (
+        b.iter().any(u8::is_ascii_lowercase),
+        b.iter().any(u8::is_ascii_uppercase),
+        b.iter().any(u8::is_ascii_digit),
+        b.iter().any(|c| !c.is_ascii_alphanumeric()),
+    )
+}
+
+/// A file path, URL, e-mail address or file name.
+fn is_locator(v: &str) -> bool {
+    let low = v.to_ascii_lowercase();
+    low.contains("://")
+        || low.starts_with('/')
+        || low.starts_with("./")
+        || low.starts_with("../")
+        || low.starts_with("~/")
+        || low.contains('\\')
+        || low.starts_with("arn:")
+        || (low.contains('@') && low.rsplit('@').next().is_some_and(|d| d.contains('.')))
+        || [
+            ".pem",
+            ".key",
+            ".json",
+            ".txt",
+            ".p12",
+            ".pfx",
+            ".crt",
+            ".yaml",
+            ".yml",
+            ".env",
+            ".cfg",
+            ".conf",
+            ".ini",
+            ".js",
+            ".py",
+            ".jks",
+            ".keystore",
+            ".der",
+            ".cer",
+            ".gpg",
+            ".asc",
+            ".xml",
+            ".toml",
+            ".sh",
+            ".html",
+            ".com",
+            ".org",
+            ".net",
+            ".io",
+        ]
+        .iter()
+        .any(|x| low.ends_with(x))
+}
+
+/// A camelCase / PascalCase / snake_case identifier or a plain word sequence.
+fn is_identifier_like(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.iter()
+        .all(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b'.'))
+}
+
+/// A generic secret value: long, varied, random-looking, not a locator or identifier.
+fn generic_value_ok(v: &str) -> bool {
+    if v.len() < 12 || v.len() > MAX_VALUE || v.bytes().any(|c| c.is_ascii_whitespace()) {
+        return false;
+    }
+    if is_locator(v) || is_identifier_like(v) || is_placeholder(v) {
+        return false;
+    }
+    let (lo, up, dg, sym) = char_classes(v);
+    // Version strings, dates, numbers.
+    if !lo && !up {
+        return false;
+    }
+    if v.bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'_' | b':' | b'v' | b'V'))
+    {
+        return false;
+    }
+    // `jjwt-jackson-0.11.2`, `lib_1.2.3`: a name with a version.
+    let last = v
+        .rsplit(['-', '_', '@', ':', '/', 'v'])
+        .next()
+        .unwrap_or("");
+    if last.contains('.') && last.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
+        return false;
+    }
+    let classes = [lo, up, dg, sym].iter().filter(|x| **x).count();
+    if classes < 2 {
+        return false;
+    }
+    if !dg && v.len() < 24 {
+        return false;
+    }
+    looks_random(v, 12, 3.0)
+}
+
+/// A password value: at least 4 characters, not a placeholder, not prose.
+fn password_value_ok(v: &str, quoted: bool, line_start: bool, strict: bool) -> bool {
+    if v.len() < 4 || v.len() > 128 || is_placeholder(v) {
+        return false;
+    }
+    // `PWD=/home/user`: a working directory, a path, a URL.
+    if v.starts_with('/') || v.starts_with("~/") || v.contains("://") || v.starts_with("C:\\") {
+        return false;
+    }
+    let low = v.to_ascii_lowercase();
+    if STOPWORDS.contains(&low.as_str()) || v.starts_with('+') || v.ends_with('+') {
+        return false;
+    }
+    let (_, _, dg, sym) = char_classes(v);
+    // `#add-password`, `forgot_password`, `CleartextPassword1`: names, not passwords.
+    if (low.contains("password") || low.contains("passwd")) && !(dg && sym) {
+        return false;
+    }
+    if !quoted {
+        if is_expression(v) || is_locator(v) {
+            return false;
+        }
+        let (lo, up, dg, sym) = char_classes(v);
+        let plain_word = !(dg || sym || lo && up);
+        if plain_word && (strict || !line_start) {
+            return false;
+        }
+        // In prose ("my password is …") an unquoted value needs a digit to be believed.
+        if strict && !(dg && (lo || up)) {
+            return false;
+        }
+    } else if v.contains(' ')
+        && v.split(' ')
+            .next()
+            .is_some_and(|w| STOPWORDS.contains(&w.to_ascii_lowercase().as_str()))
+    {
+        // `'is required'`, `'must be set'`: a message.
+        return false;
+    } else if v.bytes().filter(|c| *c == b' ').count() > 2 && !app_password(v) {
+        // A sentence in quotes is a message, not a password.
+        return false;
+    }
+    true
+}
+
+/// A Google app password as shown to users: four groups of four lower-case letters.
+fn app_password(v: &str) -> bool {
+    let groups: Vec<&str> = v.split(' ').collect();
+    groups.len() == 4
+        && groups
+            .iter()
+            .all(|g| g.len() == 4 && g.bytes().all(|c| c.is_ascii_lowercase()))
+}
+
+fn aws_secret_ok(v: &str) -> bool {
+    v.len() == 40
+        && v.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'/' || c == b'+')
+        && !v.to_ascii_lowercase().contains("example")
+        && looks_random(v, 40, 3.5)
+}
+
+fn twilio_ok(v: &str) -> bool {
+    let hex32 = |s: &str| s.len() == 32 && s.bytes().all(|c| c.is_ascii_hexdigit());
+    (v.starts_with("SK") && hex32(&v[2..]) || hex32(v)) && looks_random(v, 32, 3.0)
+}
+
+impl Assigned {
+    /// `curl -u user:pass`, `--user 'user:pass'`: the password after the first colon.
+    fn user_pass(&self, cx: &mut Cx<'_>, hit: &Hit, dash_u: bool) -> usize {
+        let b = cx.bytes;
+        if hit.start > 0 && !matches!(b[hit.start - 1], b' ' | b'\t') {
+            return hit.end;
+        }
+        let lo = cx.floor(hit.start.saturating_sub(256));
+        // The command line, including lines continued with a trailing backslash.
+        let before = &cx.text[lo..hit.start];
+        let mut line_start = before.len();
+        let mut rest = before;
+        while let Some(nl) = rest.rfind('\n') {
+            line_start = nl + 1;
+            let prev = rest[..nl].trim_end_matches('\r');
+            if prev.ends_with('\\') {
+                rest = prev;
+                line_start = 0;
+            } else {
+                break;
+            }
+        }
+        if !before.contains('\n') {
+            line_start = 0;
+        }
+        let line = &before[line_start.min(before.len())..];
+        let login_cmd = LOGIN_COMMANDS.iter().any(|c| line.contains(c));
+        // `-u` is common (`git push -u`): only on a curl line or a login command.
+        if dash_u && !line.contains("curl") && !login_cmd {
+            return hit.end;
+        }
+        let Some((s, e, _)) = read_value(b, hit.end) else {
+            return hit.end;
+        };
+        let Some(v) = cx.text.get(s..e) else {
+            return hit.end;
+        };
+        let Some(colon) = v.find(':') else {
+            // `--user kevin:'pass'`: the password is quoted on its own.
+            if b.get(e) == Some(&b':') && matches!(b.get(e + 1), Some(b'\'' | b'"')) {
+                if let Some((ps, pe, _)) = read_value(b, e + 1) {
+                    let p = cx.text.get(ps..pe).unwrap_or("");
+                    if p.len() >= 6 && !is_placeholder(p) && !is_expression(p) && !v.contains('$') {
+                        cx.emit(
+                            Kind::PASSWORD,
+                            ps,
+                            pe,
+                            SCORE_WITH_CUE,
+                            priority::ASSIGNED_SECRET,
+                        );
+                    }
+                    return pe.max(e);
+                }
+            }
+            if dash_u && login_cmd {
+                return self.dash_p(cx, e);
+            }
+            return e;
+        };
+        let (user, pass) = (&v[..colon], &v[colon + 1..]);
+        if pass.is_empty() || user.contains('$') || is_placeholder(user) && user.len() > 1 {
+            return e;
+        }
+        if pass.len() >= 6
+            && !is_placeholder(pass)
+            && !is_expression(pass)
+            && !STOPWORDS.contains(&pass)
+        {
+            cx.emit(
+                Kind::PASSWORD,
+                s + colon + 1,
+                e,
+                SCORE_WITH_CUE,
+                priority::ASSIGNED_SECRET,
+            );
+        }
+        e
+    }
+
+    /// `mysql -u root -pS3cret`, `docker login -u alice -p S3cret`: the `-p` value on the same
+    /// line, within 128 bytes after the user.
+    fn dash_p(&self, cx: &mut Cx<'_>, from: usize) -> usize {
+        let b = cx.bytes;
+        let hi = cx.floor(from.saturating_add(128));
+        let Some(window) = cx.text.get(from..hi) else {
+            return from;
+        };
+        let window = window.split('\n').next().unwrap_or("");
+        let Some(rel) = window.find(" -p") else {
+            return from;
+        };
+        let mut i = from + rel + 3;
+        if b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        let Some((s, e, _)) = read_value(b, i) else {
+            return from;
+        };
+        let v = cx.text.get(s..e).unwrap_or("");
+        let port_like = v
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b':' || c == b'/' || c == b'.');
+        if v.len() >= 4
+            && !port_like
+            && !v.starts_with('-')
+            && !is_placeholder(v)
+            && !is_expression(v)
+            && !STOPWORDS.contains(&v)
+        {
+            cx.emit(
+                Kind::PASSWORD,
+                s,
+                e,
+                SCORE_WITH_CUE,
+                priority::ASSIGNED_SECRET,
+            );
+        }
+        e
+    }
+}
+
+/// An unquoted value that is source code rather than a literal: a path expression
+/// (`crate::Foo`), a reference or pointer type (`&self.x`, `*const u8`), a hex literal, or a
+/// value followed by `,` `;` `=` `{` (struct fields, enum constants, type annotations). Strings
+/// in code are quoted; unquoted secrets live in `.env`, YAML, INI and shell lines.
+fn unquoted_code(b: &[u8], v: &str, e: usize) -> bool {
+    if v.contains("::")
+        || v.contains("->")
+        || v.starts_with('&')
+        || v.starts_with('*')
+        || (v.starts_with("0x") && v.len() > 2 && v[2..].bytes().all(|c| c.is_ascii_hexdigit()))
+    {
+        return true;
+    }
+    let mut j = e;
+    while matches!(b.get(j), Some(b' ' | b'\t')) {
+        j += 1;
+    }
+    matches!(b.get(j), Some(b',' | b';' | b'=' | b'{'))
+}
+
+/// The quote at `q` opens the first argument of a call: `(` before it.
+fn call_arg(b: &[u8], q: usize) -> bool {
+    let mut j = q;
+    while j > 0 && matches!(b[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    j > 0 && b[j - 1] == b'('
+}
+
+/// A line whose values follow their names after a space: `.netrc`
+/// (`machine <host> login <user> password <secret>`) and `aws configure set <name> <value>`.
+fn spaced_value_line(text: &str, ns: usize) -> bool {
+    let lo = floor_boundary(text, ns.saturating_sub(120));
+    let line = text.get(lo..ns).unwrap_or("");
+    // `.netrc` entries span one line or several (`machine`, `login`, `password` lines).
+    let netrc = line.contains("machine ") && line.contains("login ");
+    let line = line.rsplit('\n').next().unwrap_or(line);
+    netrc
+        || (line.trim_start().starts_with("login ") && line.contains("login "))
+        || line.trim_end().ends_with("configure set")
+}
+
+fn floor_boundary(text: &str, i: usize) -> usize {
+    crate::detect::floor_char_boundary(text, i)
+}
+
+/// `PASSWORD` as an SQL keyword: upper case, or lower case after `with`.
+fn sql_password_keyword(text: &str, ns: usize, ne: usize) -> bool {
+    let name = text.get(ns..ne).unwrap_or("");
+    if name == "PASSWORD" {
+        return true;
+    }
+    let before = text.get(ns.saturating_sub(5)..ns).unwrap_or("");
+    name.eq_ignore_ascii_case("password") && before.eq_ignore_ascii_case("with ")
+}
+
+/// Commands whose `-u user -p password` pair is a credential.
+const LOGIN_COMMANDS: &[&str] = &[
+    "mysql",
+    "mariadb",
+    "docker login",
+    "podman login",
+    "helm registry login",
+    "psexec",
+    "PsExec",
+    "PSEXEC",
+    "sqlcmd",
+    "mongo",
+];
+
+impl Detect for Assigned {
+    fn id(&self) -> &'static str {
+        "assigned_secret"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![
+            Kind::PASSWORD,
+            Kind::GENERIC_SECRET,
+            Kind::AWS_SECRET_ACCESS_KEY,
+            Kind::TWILIO_API_KEY,
+        ]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Literals(
+            ANCHORS.iter().map(|s| s.to_string()).collect(),
+        )]
+    }
+
+    fn max_len(&self) -> usize {
+        MAX_VALUE
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        match hit.literal {
+            A_CURL_USER => return self.user_pass(cx, hit, false),
+            A_DASH_U => return self.user_pass(cx, hit, true),
+            A_IDENTIFIED_BY => {
+                // MySQL `CREATE USER … IDENTIFIED BY 'pw'`.
+                let b = cx.bytes;
+                if !matches!(b.get(hit.end), Some(b'\'' | b'"')) {
+                    return hit.end;
+                }
+                let Some((s, e, _)) = read_value(b, hit.end) else {
+                    return hit.end;
+                };
+                return self.finish(cx, Class::Password, s, e, true, true, false, hit.end);
+            }
+            _ => {}
+        }
+        let b = cx.bytes;
+        // The whole name around the anchor.
+        let spaced_name = A_SPACED_NAMES.contains(&hit.literal);
+        let mut ns = hit.start;
+        while !spaced_name && ns > 0 && hit.start - ns < MAX_NAME && name_byte(b[ns - 1]) {
+            ns -= 1;
+        }
+        let ne = if spaced_name {
+            hit.end
+        } else {
+            run_end(b, hit.end, MAX_NAME, name_byte)
+        };
+        if ne - hit.end > MAX_NAME || hit.start - ns >= MAX_NAME {
+            return ne;
+        }
+        if spaced_name && (cx.word_at(ne) || (ns > 0 && cx.word_at(ns - 1))) {
+            return ne;
+        }
+        // Cheap early exit (most hits are prose): an operator, a closing quote or a CLI flag
+        // must follow the name.
+        {
+            let mut j = ne;
+            while j < ne + 3 && matches!(b.get(j), Some(b'"' | b'\'' | b'\\' | b']')) {
+                j += 1;
+            }
+            while matches!(b.get(j), Some(b' ' | b'\t')) {
+                j += 1;
+            }
+            let flag = b.get(ns) == Some(&b'-');
+            let sql = j > ne
+                && matches!(b.get(j), Some(b'\'' | b'"'))
+                && sql_password_keyword(cx.text, ns, ne);
+            let ok = match b.get(j) {
+                _ if sql => true,
+                Some(b'=' | b':' | b'!' | b'>' | b',' | b'v') => true,
+                Some(b'i' | b'I') => b.get(j + 1).is_some_and(|c| *c == b's' || *c == b'S'),
+                Some(_) => {
+                    j > ne
+                        && (flag || {
+                            let n = cx.text.get(ns..ne).unwrap_or("");
+                            (n.eq_ignore_ascii_case("password")
+                                || n.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws_")))
+                                && spaced_value_line(cx.text, ns)
+                        })
+                }
+                None => false,
+            };
+            if !ok {
+                // Not past the hit: a longer anchor at the same offset ("secret key" after
+                // "secret") still gets its turn. Names are at most MAX_NAME bytes, so each
+                // byte is re-read a bounded number of times.
+                return hit.start + 1;
+            }
+        }
+        // Leading dashes are CLI flag markers, trailing dots/dashes are punctuation.
+        let mut name_s = ns;
+        while name_s < ne && matches!(b[name_s], b'-' | b'.') {
+            name_s += 1;
+        }
+        let mut name_e = ne;
+        while name_e > name_s && matches!(b[name_e - 1], b'-' | b'.') {
+            name_e -= 1;
+        }
+        let cli = name_s > ns && b[ns] == b'-';
+        let Some(name) = cx.text.get(name_s..name_e) else {
+            return ne;
+        };
+        let Some(class) = classify(name) else {
+            return ne;
+        };
+        // What precedes the name on its line: is it the start of a config line?
+        let mut k = ns;
+        let mut quoted_name = None;
+        if k > 0 && matches!(b[k - 1], b'"' | b'\'') {
+            quoted_name = Some(b[k - 1]);
+            k -= 1;
+        }
+        let xml_tag = k > 0 && b[k - 1] == b'<';
+        let mut ls = k;
+        while ls > 0
+            && matches!(
+                b[ls - 1],
+                b' ' | b'\t' | b'$' | b'@' | b'{' | b',' | b'-' | b'#'
+            )
+        {
+            ls -= 1;
+        }
+        let line_start = ls == 0 || b[ls - 1] == b'\n' || {
+            // `export NAME=`, `set NAME=`, `ENV NAME`
+            let lo = cx.floor(ls.saturating_sub(8));
+            let before = cx.text.get(lo..ls).unwrap_or("");
+            let tail = before.rsplit('\n').next().unwrap_or(before).trim_start();
+            ["export", "set", "ENV", "env", "setx", "SET"].contains(&tail.trim_end())
+        };
+        // Docstrings: `:param password: the password`, `@param token …`.
+        {
+            let lo = cx.floor(ns.saturating_sub(8));
+            let before = cx.text.get(lo..ns).unwrap_or("");
+            if [":param ", ":type ", "@param ", ":ivar ", ":arg "]
+                .iter()
+                .any(|p| before.ends_with(p))
+            {
+                return ne;
+            }
+        }
+        // Operator.
+        let mut i = ne;
+        let mut open_quote: Option<u8> = None;
+        if let Some(q) = quoted_name {
+            if b.get(i) == Some(&q) {
+                i += 1;
+            } else if b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&q) {
+                i += 2;
+            } else {
+                // `"Authorization: Bearer …"`: the quote opens a string, not the name.
+                open_quote = Some(q);
+                quoted_name = None;
+            }
+        } else if b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\'')) {
+            i += 2;
+        }
+        if matches!(b.get(i), Some(b']')) {
+            i += 1;
+        }
+        let op_start = i;
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        let spaced = i > op_start;
+        let spaced_eq = spaced && b.get(i) == Some(&b'=') && b.get(i + 1) != Some(&b'=');
+        let rest = &b[i.min(b.len())..];
+        let mut prose = false;
+        let mut comparison = false;
+        let value_at = if xml_tag && rest.first() == Some(&b'>') {
+            // <password>value</password>
+            let s = i + 1;
+            let e = run_end(b, s, MAX_VALUE, |c| c != b'<' && c != b'\n');
+            if b.get(e) != Some(&b'<') || e == s {
+                return e.max(ne);
+            }
+            return self.finish(cx, class, s, e, true, true, false, ne);
+        } else if rest.starts_with(b":=") || rest.starts_with(b"=>") || rest.starts_with(b"?=") {
+            i + 2
+        } else if rest.starts_with(b"===") || rest.starts_with(b"!==") {
+            comparison = true;
+            i + 3
+        } else if rest.starts_with(b"==") || rest.starts_with(b"!=") {
+            comparison = true;
+            i + 2
+        } else if rest.starts_with(b"=") || rest.starts_with(b":") {
+            i + 1
+        } else if quoted_name.is_some() && rest.starts_with(b"value=") {
+            i + 6
+        } else if quoted_name.is_some()
+            && rest.starts_with(b",")
+            && call_arg(b, k)
+            && (!name.bytes().any(|c| c.is_ascii_lowercase())
+                || name.contains('-')
+                || name.eq_ignore_ascii_case("authorization"))
+        {
+            // `os.Setenv("API_KEY", "…")`, `headers.set("Authorization", "Bearer …")`.
+            i + 1
+        } else if spaced && spaced_value_line(cx.text, ns) {
+            // `.netrc`: `machine host login user password secret`; `aws configure set k v`.
+            i
+        } else if rest.len() >= 3
+            && rest[..3].eq_ignore_ascii_case(b"is ")
+            && (class != Class::Password
+                || words(name).iter().any(|w| {
+                    w.ends_with("password")
+                        || w.ends_with("passwd")
+                        || w == "passphrase"
+                        || w == "passcode"
+                }))
+        {
+            prose = true;
+            i + 3
+        } else if cli && spaced {
+            i
+        } else if spaced
+            && matches!(rest.first(), Some(b'\'' | b'"'))
+            && quoted_name.is_none()
+            && sql_password_keyword(cx.text, ns, ne)
+        {
+            // SQL: `CREATE USER app WITH PASSWORD 'pw'`, `ALTER ROLE x PASSWORD 'pw'`.
+            i
+        } else {
+            return ne;
+        };
+        let Some((s, mut e, quoted)) = read_value(b, value_at) else {
+            return ne;
+        };
+        // `?password=…&user=…`: a query parameter ends at the next `&`.
+        if !quoted && ns > 0 && matches!(b[ns - 1], b'?' | b'&') {
+            if let Some(amp) = b[s..e].iter().position(|&c| c == b'&') {
+                e = s + amp;
+            }
+        }
+        if comparison && !quoted {
+            return e.max(ne);
+        }
+        // A bare `pass` (an English word, a keyword) needs `=`: `[smtp] pass = …`.
+        if name.eq_ignore_ascii_case("pass")
+            && !(rest.first() == Some(&b'=') && rest.get(1) != Some(&b'='))
+        {
+            return e.max(ne);
+        }
+        if !quoted && !prose && unquoted_code(b, cx.text.get(s..e).unwrap_or(""), e) {
+            return e.max(ne);
+        }
+        // `"passwd:gecos"`: name and value inside one string literal.
+        if !quoted && open_quote.is_some() && b.get(e) == open_quote.as_ref() && s == value_at {
+            return e.max(ne);
+        }
+        // `password = some_variable` in code: a spaced `=`, a code-style (lower-case) name and a
+        // bare identifier.
+        if !quoted && spaced_eq && name.bytes().any(|c| c.is_ascii_lowercase()) {
+            let v = cx.text.get(s..e).unwrap_or("");
+            if !v.is_empty() && v.bytes().all(|c| c.is_ascii_alphabetic() || c == b'_') {
+                return e.max(ne);
+            }
+        }
+        // An unquoted value runs to the next `&name=` of a form body or query.
+        if !quoted {
+            if let Some(amp) = cx.text.get(s..e).and_then(|v| {
+                v.match_indices('&').map(|(k, _)| k).find(|&k| {
+                    let tail = &v[k + 1..];
+                    let key_len = tail
+                        .bytes()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                        .count();
+                    key_len > 0 && tail.as_bytes().get(key_len) == Some(&b'=')
+                })
+            }) {
+                e = s + amp;
+            }
+        }
+
+        self.finish(cx, class, s, e, quoted, line_start || cli, prose || cli, ne)
+    }
+}
+
+impl Assigned {
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        cx: &mut Cx<'_>,
+        class: Class,
+        mut s: usize,
+        mut e: usize,
+        quoted: bool,
+        line_start: bool,
+        prose: bool,
+        ne: usize,
+    ) -> usize {
+        let resume = e.max(ne);
+        let (s0, e0) = (cx.ceil(s), cx.floor(e));
+        if s0 >= e0 {
+            return resume;
+        }
+        (s, e) = (s0, e0);
+        let mut v = &cx.text[s..e];
+        let mut class = class;
+        // `Authorization: Bearer xyz`, `token: Token xyz`, `Basic base64`.
+        for scheme in [
+            "Bearer ",
+            "bearer ",
+            "Token ",
+            "token ",
+            "Basic ",
+            "SSWS ",
+            "Api-Token ",
+        ] {
+            if let Some(r) = cx.text.get(s..).and_then(|t| t.strip_prefix(scheme)) {
+                let tok_len = r
+                    .bytes()
+                    .take(MAX_VALUE)
+                    .take_while(|c| {
+                        c.is_ascii_alphanumeric()
+                            || matches!(c, b'-' | b'_' | b'.' | b'~' | b'+' | b'/' | b'=')
+                    })
+                    .count();
+                let ts = s + scheme.len();
+                let te = ts + tok_len;
+                if tok_len == 0 {
+                    return resume;
+                }
+                if scheme == "Basic " {
+                    let decoded = STANDARD.decode(&cx.text[ts..te]).ok();
+                    let ok = decoded.as_deref().is_some_and(|d| {
+                        std::str::from_utf8(d).is_ok_and(|t| {
+                            t.split_once(':').is_some_and(|(u, p)| {
+                                !u.is_empty() && p.len() >= 4 && !is_placeholder(p)
+                            })
+                        })
+                    });
+                    if ok {
+                        cx.emit(
+                            Kind::GENERIC_SECRET,
+                            ts,
+                            te,
+                            SCORE_WITH_CUE,
+                            priority::ASSIGNED_SECRET,
+                        );
+                    }
+                    return te.max(resume);
+                }
+                s = ts;
+                e = te;
+                v = &cx.text[s..e];
+                class = Class::Generic;
+                break;
+            }
+        }
+        if class == Class::Header {
+            class = Class::Generic;
+        }
+        if has_vendor_prefix(v) {
+            return resume;
+        }
+        // A 40-character value under a `secret` name next to an AWS key id or an `aws` word.
+        if matches!(class, Class::Generic | Class::Password) && aws_secret_ok(v) {
+            let lo = cx.floor(s.saturating_sub(256));
+            let hi = cx.ceil(e.saturating_add(256));
+            let near = cx.text.get(lo..hi).unwrap_or("");
+            let near_low = near.to_ascii_lowercase();
+            if near.contains("AKIA") || near.contains("ASIA") || near_low.contains("aws") {
+                class = Class::AwsSecret;
+            }
+        }
+        match class {
+            Class::Password => {
+                if password_value_ok(v, quoted, line_start, prose) {
+                    cx.emit(
+                        Kind::PASSWORD,
+                        s,
+                        e,
+                        SCORE_WITH_CUE,
+                        priority::ASSIGNED_SECRET,
+                    );
+                }
+            }
+            Class::AwsSecret if aws_secret_ok(v) => {
+                cx.emit(
+                    Kind::AWS_SECRET_ACCESS_KEY,
+                    s,
+                    e,
+                    SCORE_STRONG,
+                    priority::ASSIGNED_SECRET + 5,
+                );
+            }
+            Class::Twilio if twilio_ok(v) => {
+                cx.emit(
+                    Kind::TWILIO_API_KEY,
+                    s,
+                    e,
+                    SCORE_STRONG,
+                    priority::ASSIGNED_SECRET + 5,
+                );
+            }
+            _ => {
+                if (quoted || !is_expression(v)) && generic_value_ok(v) {
+                    cx.emit(
+                        Kind::GENERIC_SECRET,
+                        s,
+                        e,
+                        SCORE_WITH_CUE,
+                        priority::ASSIGNED_SECRET,
+                    );
+                }
+            }
+        }
+        resume
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn name_words() {
+        assert_eq!(words("clientSecret"), ["client", "secret"]);
+        assert_eq!(
+            words("AWS_SECRET_ACCESS_KEY"),
+            ["aws", "secret", "access", "key"]
+        );
+        assert_eq!(words("APIKey"), ["api", "key"]);
+        assert_eq!(
+            words("spring.datasource.password"),
+            ["spring", "datasource", "password"]
+        );
+    }
+
+    #[test]
+    fn name_classes() {
+        assert_eq!(classify("password"), Some(Class::Password));
+        assert_eq!(classify("DB_PASSWORD"), Some(Class::Password));
+        assert_eq!(classify("REACT_APP_AUTH_PASS"), Some(Class::Password));
+        assert_eq!(classify("api_key"), Some(Class::Generic));
+        assert_eq!(classify("clientSecret"), Some(Class::Generic));
+        assert_eq!(classify("AWS_SECRET_ACCESS_KEY"), Some(Class::AwsSecret));
+        assert_eq!(classify("Authorization"), Some(Class::Header));
+        assert_eq!(classify("password_hash"), None);
+        assert_eq!(classify("secret_name"), None);
+        assert_eq!(classify("public_key"), None);
+        assert_eq!(classify("primary_key"), None);
+        assert_eq!(classify("max_tokens"), None);
+        assert_eq!(classify("csrf_token"), None);
+        assert_eq!(classify("compass"), None);
+        assert_eq!(classify("author"), None);
+    }
+}

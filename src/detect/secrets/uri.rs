@@ -1,0 +1,421 @@
+//! Credentials in URIs (`scheme://user:password@host/…`) and in ADO.NET / ODBC connection
+//! strings (`Server=…;User Id=…;Password=…;`).
+
+use super::super::{priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE};
+use super::is_placeholder;
+use crate::finding::Kind;
+
+/// Longest URI examined, in bytes.
+const MAX_URI: usize = 2048;
+/// Longest authority (`user:password@host:port,host2…`), in bytes.
+const MAX_AUTHORITY: usize = 512;
+
+/// `scheme://user:password@host…`: any scheme (postgres, mysql, mongodb+srv, redis, amqp, jdbc:…,
+/// ftp, smtp, http(s), …) whose authority carries a non-placeholder password. The span is the
+/// whole URI, `jdbc:` included. The user may be empty (`redis://:pw@host`). The last `@` of the
+/// authority ends the user-info, so passwords containing `@` stay whole.
+pub(crate) struct CredentialUri;
+
+#[inline]
+fn scheme_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-')
+}
+
+#[inline]
+fn authority_byte(c: u8) -> bool {
+    c > b' '
+        && c != 0x7f
+        && !matches!(
+            c,
+            b'/' | b'"' | b'\'' | b'`' | b'<' | b'>' | b'\\' | b'{' | b'}' | b'|'
+        )
+}
+
+#[inline]
+fn uri_byte(c: u8) -> bool {
+    c > b' '
+        && c != 0x7f
+        && !matches!(
+            c,
+            b'"' | b'\'' | b'`' | b'<' | b'>' | b'\\' | b'{' | b'}' | b'|'
+        )
+}
+
+impl Detect for CredentialUri {
+    fn id(&self) -> &'static str {
+        "credential_uri"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::CONNECTION_STRING]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Literals(vec!["://".into()])]
+    }
+
+    fn max_len(&self) -> usize {
+        MAX_URI + 32
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let b = cx.bytes;
+        // Scheme, backwards.
+        let mut s = hit.start;
+        while s > 0 && hit.start - s < 24 && scheme_byte(b[s - 1]) {
+            s -= 1;
+        }
+        if s == hit.start || !b[s].is_ascii_alphabetic() {
+            return hit.end;
+        }
+        // `jdbc:postgresql://…`, `jdbc:sqlserver://…`
+        if s >= 5 && b[s - 5..s].eq_ignore_ascii_case(b"jdbc:") {
+            s -= 5;
+        }
+        // Authority.
+        let a_start = hit.end;
+        // `#` and `?` end an authority, but people write them unescaped in passwords: they are
+        // only taken as delimiters when no `@` follows before the path.
+        let mut a_end = a_start;
+        while a_end < b.len()
+            && a_end - a_start < MAX_AUTHORITY
+            && (authority_byte(b[a_end]) || matches!(b[a_end], b'#' | b'?'))
+        {
+            a_end += 1;
+        }
+        let has_at = b[a_start..a_end].contains(&b'@');
+        if !has_at {
+            return self.query_password(cx, s, a_start);
+        }
+        let Some(auth) = cx.text.get(a_start..a_end) else {
+            return hit.end;
+        };
+        let Some(at) = auth.rfind('@') else {
+            return hit.end;
+        };
+        let userinfo = &auth[..at];
+        let host = &auth[at + 1..];
+        let Some(colon) = userinfo.find(':') else {
+            return hit.end;
+        };
+        let pass = &userinfo[colon + 1..];
+        // `cvs://:pserver:anon@host`: a CVS method, not a password.
+        if colon == 0 && pass.contains(':') {
+            return a_end.max(hit.end);
+        }
+        // `host:8080?next=a@b`: a query, not a password.
+        if ((pass.contains('?') || pass.contains('#')) && pass.contains('='))
+            || userinfo[..colon].contains(['?', '#', '='])
+        {
+            return a_end.max(hit.end);
+        }
+        let user = &userinfo[..colon];
+        let host_ok = host
+            .as_bytes()
+            .first()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'[' | b'%' | b'_'));
+        let pw = percent_free(pass);
+        if !host_ok || pass.is_empty() || is_placeholder(&pw) || is_placeholder_user_pass(user, &pw)
+        {
+            return a_end.max(hit.end);
+        }
+        // The rest of the URI.
+        let mut e = a_end;
+        while e < b.len() && e - s < MAX_URI && uri_byte(b[e]) {
+            e += 1;
+        }
+        while e > a_start + at + 2
+            && matches!(
+                b[e - 1],
+                b'.' | b',' | b')' | b';' | b':' | b'!' | b'?' | b']' | b'*'
+            )
+        {
+            // Keep a `]` that closes an IPv6 host.
+            if b[e - 1] == b']' && b[a_start..e].contains(&b'[') {
+                break;
+            }
+            e -= 1;
+        }
+        let e = cx.floor(e);
+        cx.emit(
+            Kind::CONNECTION_STRING,
+            s,
+            e,
+            SCORE_STRONG,
+            priority::CONNECTION,
+        );
+        e
+    }
+}
+
+impl CredentialUri {
+    /// `jdbc:mysql://host/db?user=app&password=…`: a URI whose query carries a password
+    /// parameter is a connection string too.
+    fn query_password(&self, cx: &mut Cx<'_>, s: usize, a_start: usize) -> usize {
+        let b = cx.bytes;
+        let mut e = a_start;
+        while e < b.len() && e - s < MAX_URI && uri_byte(b[e]) {
+            e += 1;
+        }
+        let Some(uri) = cx.text.get(s..e) else {
+            return a_start;
+        };
+        let low = uri.to_ascii_lowercase();
+        let mut found = false;
+        for key in ["password=", "pwd=", "passwd=", "pass="] {
+            let mut from = 0;
+            while let Some(p) = low.get(from..).and_then(|r| r.find(key)) {
+                let at = from + p;
+                from = at + key.len();
+                if at == 0 || !matches!(low.as_bytes()[at - 1], b'?' | b'&' | b';') {
+                    continue;
+                }
+                let v = uri[from..].split(['&', ';', '#']).next().unwrap_or("");
+                let v = percent_free(v);
+                if v.len() >= 3 && !is_placeholder(&v) {
+                    found = true;
+                }
+            }
+        }
+        if !found {
+            return e.max(a_start);
+        }
+        let mut end = e;
+        while end > a_start
+            && matches!(
+                b[end - 1],
+                b'.' | b',' | b')' | b';' | b':' | b'!' | b'?' | b']'
+            )
+        {
+            end -= 1;
+        }
+        let end = cx.floor(end);
+        cx.emit(
+            Kind::CONNECTION_STRING,
+            s,
+            end,
+            SCORE_WITH_CUE,
+            priority::CONNECTION,
+        );
+        end
+    }
+}
+
+/// Decodes `%xx` escapes for the placeholder check (`%3Cpassword%3E`).
+fn percent_free(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let h = |c: u8| (c as char).to_digit(16);
+            if let (Some(x), Some(y)) = (h(b[i + 1]), h(b[i + 2])) {
+                out.push((x * 16 + y) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `user:user`, `test:test`, `foo:bar`, `username:password` pairs are documentation.
+fn is_placeholder_user_pass(user: &str, pass: &str) -> bool {
+    (!user.is_empty() && user.eq_ignore_ascii_case(pass))
+        || (user.eq_ignore_ascii_case("foo") && pass.eq_ignore_ascii_case("bar"))
+}
+
+/// ADO.NET / ODBC / JDBC-properties connection strings: `key=value;` pairs with a `Password=` or
+/// `Pwd=` and at least one server/user/database key. The span runs from the first key to the end
+/// of the last pair (inside quotes when the string is quoted).
+pub(crate) struct AdoConnection;
+
+const ADO_KEYS: &[&str] = &[
+    "server",
+    "data source",
+    "host",
+    "hostname",
+    "address",
+    "addr",
+    "network address",
+    "uid",
+    "user id",
+    "userid",
+    "user",
+    "username",
+    "database",
+    "initial catalog",
+    "provider",
+    "driver",
+    "dsn",
+    "port",
+    "dbname",
+];
+
+/// Two-word keys whose first word must be kept when the key starts a string.
+const ADO_FIRST_WORDS: &[&str] = &[
+    "data",
+    "user",
+    "initial",
+    "network",
+    "integrated",
+    "persist",
+    "trusted",
+    "application",
+    "connect",
+    "multiple",
+];
+
+const MAX_ADO: usize = 1024;
+
+#[inline]
+fn ado_stop(c: u8) -> bool {
+    matches!(c, b'"' | b'\'' | b'`' | b'\n' | b'\r' | b'<' | b'>')
+}
+
+impl Detect for AdoConnection {
+    fn id(&self) -> &'static str {
+        "ado_connection"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::CONNECTION_STRING]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Literals(vec!["password".into(), "pwd".into()])]
+    }
+
+    fn max_len(&self) -> usize {
+        2 * MAX_ADO
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let b = cx.bytes;
+        // `;Password=`, `; Pwd =`, or at the start of the string.
+        let mut k = hit.start;
+        while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+            k -= 1;
+        }
+        if k > 0 && !(b[k - 1] == b';' || ado_stop(b[k - 1])) {
+            return hit.start + 1;
+        }
+        let mut i = hit.end;
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        if b.get(i) != Some(&b'=') {
+            return hit.start + 1;
+        }
+        // String bounds.
+        let mut lo = k;
+        while lo > 0 && k - lo < MAX_ADO && !ado_stop(b[lo - 1]) {
+            lo -= 1;
+        }
+        let mut hi = i;
+        while hi < b.len() && hi - i < MAX_ADO && !ado_stop(b[hi]) {
+            hi += 1;
+        }
+        let (lo, hi) = (cx.ceil(lo), cx.floor(hi));
+        let Some(window) = cx.text.get(lo..hi) else {
+            return hit.start + 1;
+        };
+        // Segments.
+        let mut pairs = 0;
+        let mut known = false;
+        let mut first_key_start: Option<usize> = None;
+        let mut last_end = lo;
+        let mut password: Option<(usize, usize)> = None;
+        let mut off = lo;
+        let pw_pos = hit.start;
+        for seg in window.split(';') {
+            let seg_start = off;
+            off += seg.len() + 1;
+            let Some(eq) = seg.find('=') else {
+                if seg.trim().is_empty() {
+                    continue;
+                }
+                if seg_start > pw_pos {
+                    break;
+                }
+                continue;
+            };
+            let key_full = &seg[..eq];
+            let key = key_full.trim();
+            // Key: the last word, plus a known first word for two-word keys.
+            let words: Vec<&str> = key.split_whitespace().collect();
+            let key_norm = match words.as_slice() {
+                [] => continue,
+                [one] => one.to_ascii_lowercase(),
+                [.., a, z] if ADO_FIRST_WORDS.contains(&a.to_ascii_lowercase().as_str()) => {
+                    format!("{} {}", a.to_ascii_lowercase(), z.to_ascii_lowercase())
+                }
+                [.., z] => z.to_ascii_lowercase(),
+            };
+            if !key_norm
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b' ' || c == b'_' || c == b'.')
+            {
+                if seg_start > pw_pos {
+                    break;
+                }
+                continue;
+            }
+            let key_rel = key_full.len() - key_full.trim_start().len();
+            let kstart = if key_norm.contains(' ') || words.len() == 1 {
+                seg_start + key_rel
+            } else {
+                seg_start + key_full.rfind(words[words.len() - 1]).unwrap_or(key_rel)
+            };
+            if first_key_start.is_none() {
+                first_key_start = Some(kstart);
+            }
+            pairs += 1;
+            known |= ADO_KEYS.contains(&key_norm.as_str());
+            let val = &seg[eq + 1..];
+            let v_trim = val.trim();
+            let mut v_end = seg_start + eq + 1 + val.trim_end().len();
+            // An unquoted string in prose ends at the first space after its last pair.
+            if seg_start + seg.len() >= hi {
+                if let Some(sp) = v_trim.find(char::is_whitespace) {
+                    let v_start = seg_start + eq + 1 + (val.len() - val.trim_start().len());
+                    v_end = v_start + sp;
+                }
+            }
+            if key_norm == "password" || key_norm == "pwd" {
+                let v_start = seg_start + eq + 1 + (val.len() - val.trim_start().len());
+                password = Some((v_start, v_end.max(v_start)));
+            }
+            last_end = v_end;
+            if seg_start + seg.len() >= hi && v_end < hi {
+                break;
+            }
+        }
+        let (Some(first), Some((ps, pe))) = (first_key_start, password) else {
+            return hit.start + 1;
+        };
+        let pw = cx.text.get(ps..pe).unwrap_or("");
+        let pw_inner = pw.trim_matches(|c| c == '{' || c == '}');
+        if pairs < 2 || !known || pw_inner.is_empty() || is_placeholder(pw_inner) {
+            return pe.max(hit.start + 1);
+        }
+        // Keep a trailing `;` that belongs to the string.
+        let mut end = last_end;
+        if b.get(end) == Some(&b';') {
+            end += 1;
+        }
+        let end = cx.floor(end);
+        if first < end {
+            cx.emit(
+                Kind::CONNECTION_STRING,
+                first,
+                end,
+                SCORE_WITH_CUE,
+                priority::CONNECTION,
+            );
+        }
+        end.max(hit.start + 1)
+    }
+}
