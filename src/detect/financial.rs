@@ -5,11 +5,18 @@ use std::sync::Arc;
 use once_cell::sync::Lazy;
 
 use super::context::Cues;
+use super::pii::{split_groups, Labelled};
 use super::{priority, Cx, Detect, DigitRun, Hit, Trigger};
+use super::{SCORE_CONFIRMED, SCORE_WEAK, SCORE_WITH_CUE};
 use crate::finding::Kind;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
-    vec![Arc::new(CreditCard)]
+    vec![
+        Arc::new(CreditCard),
+        Arc::new(Iban),
+        Arc::new(AbaRouting),
+        Arc::new(BankAccount),
+    ]
 }
 
 /// Payment card numbers: 13-19 digits, ungrouped or in groups joined by one consistent space or
@@ -86,6 +93,8 @@ fn card_brand_ok(d: &[u8]) -> bool {
             _ => false,
         },
         Some(6) => (16..=19).contains(&n),
+        // UATP (airline) cards: accepted only with a card word, see `CreditCard::detect`.
+        Some(1) => n == 15,
         _ => false,
     }
 }
@@ -186,7 +195,8 @@ impl Detect for CreditCard {
                 (start > 0 && b[start - 1] == b'.' && start > 1 && b[start - 2].is_ascii_digit())
                     || (b.get(end) == Some(&b'.')
                         && b.get(end + 1).is_some_and(u8::is_ascii_digit));
-            if !glued && !numeric {
+            let uatp_without_cue = b[start] == b'1' && !cx.cue_near(&CARD_CUES, start, end);
+            if !glued && !numeric && !uatp_without_cue {
                 let mut score = 0.9;
                 if cx.cue_near(&CARD_NEGATIVE_CUES, start, end)
                     && !cx.cue_near(&CARD_CUES, start, end)
@@ -202,6 +212,230 @@ impl Detect for CreditCard {
 }
 
 // -- financial: more detectors --
+
+/// International Bank Account Numbers: a country code with a national IBAN length, two check
+/// digits, the BBAN, optionally in groups separated by single spaces or dashes, upper or lower
+/// case, confirmed by mod-97 ([`crate::validate::iban`]).
+///
+/// The engine triggers on the digits after the country code (`GB82 WEST …` → `82`); the
+/// detector looks back for the two letters and reads exactly the national length forward,
+/// across letter groups. The IBAN outranks the card- or account-shaped digits inside it.
+struct Iban;
+
+impl Detect for Iban {
+    fn id(&self) -> &'static str {
+        "iban"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::IBAN]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 2 }]
+    }
+
+    fn max_len(&self) -> usize {
+        34 + 16
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let run = hit.run;
+        if !run.word_before {
+            return run.end;
+        }
+        let b = cx.bytes;
+        let Some(s) = run.start.checked_sub(2) else {
+            return run.end;
+        };
+        let (c0, c1) = (b[s], b[s + 1]);
+        if !c0.is_ascii_alphabetic()
+            || !c1.is_ascii_alphabetic()
+            || (s > 0 && cx.word_at(s - 1))
+            || c0.is_ascii_uppercase() != c1.is_ascii_uppercase()
+        {
+            return run.end;
+        }
+        // Two check digits right after the country code.
+        if !b.get(run.start + 1).is_some_and(u8::is_ascii_digit) {
+            return run.end;
+        }
+        let Some(len) = cx
+            .text
+            .get(s..s + 2)
+            .and_then(crate::validate::iban_length_for)
+        else {
+            return run.end;
+        };
+        // Read exactly `len` alphanumerics, single spaces or dashes between them.
+        let mut n = 0;
+        let mut e = s;
+        while e < b.len() && n < len {
+            let c = b[e];
+            if c.is_ascii_alphanumeric() {
+                n += 1;
+                e += 1;
+            } else if matches!(c, b' ' | b'-')
+                && n >= 4
+                && b.get(e + 1).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                e += 1;
+            } else {
+                break;
+            }
+        }
+        if n != len || cx.word_at(e) {
+            return run.end;
+        }
+        let Some(v) = cx.text.get(s..e) else {
+            return run.end;
+        };
+        if !crate::validate::iban(v) {
+            return run.end;
+        }
+        cx.emit(Kind::IBAN, s, e, SCORE_CONFIRMED, priority::CHECKSUMMED);
+        e.max(run.end)
+    }
+}
+
+/// US ABA routing numbers: nine digits (or `dddd-dddd-d`), a Federal Reserve prefix and the
+/// 3-7-1 checksum ([`crate::validate::aba_routing`]), with a routing word nearby ("routing",
+/// "ABA", "RTN", "transit", "ACH", "wire"). One nine-digit number in ten passes the checksum by
+/// chance, so without the word the score stays below the threshold.
+struct AbaRouting;
+
+static ABA_CUES: Lazy<Cues> = Lazy::new(|| {
+    Cues::new([
+        "routing",
+        "routing#",
+        "aba",
+        "aba#",
+        "rtn",
+        "transit",
+        "ach",
+        "wire",
+        "bank routing",
+        "abarouting",
+    ])
+});
+
+impl Detect for AbaRouting {
+    fn id(&self) -> &'static str {
+        "aba_routing"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::ABA_ROUTING]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 9 }]
+    }
+
+    fn max_len(&self) -> usize {
+        11
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let run = hit.run;
+        if run.digits != 9 || !run.is_standalone() {
+            return run.end;
+        }
+        let b = cx.bytes;
+        if run.groups != 1 {
+            let mut gs = Vec::with_capacity(3);
+            split_groups(b, &run, &mut gs);
+            let ok = gs.len() == 3
+                && gs[0].len() == 4
+                && gs[1].len() == 4
+                && gs[2].len() == 1
+                && gs[1].sep == [b'-', 0]
+                && gs[2].sep == [b'-', 0];
+            if !ok {
+                return run.end;
+            }
+        }
+        let Some(t) = cx.text.get(run.start..run.end) else {
+            return run.end;
+        };
+        if !crate::validate::aba_routing(t) {
+            return run.end;
+        }
+        let score = if cx.cue_near(&ABA_CUES, run.start, run.end) {
+            SCORE_CONFIRMED
+        } else {
+            SCORE_WEAK
+        };
+        cx.emit(
+            Kind::ABA_ROUTING,
+            run.start,
+            run.end,
+            score,
+            priority::CHECKSUMMED,
+        );
+        run.end
+    }
+}
+
+/// Bank account numbers: 6-17 digits (single dashes allowed) right after an account label
+/// ("account", "acct", "a/c", "account no.", "account number:"). Not after "AWS", "user",
+/// "customer", "email", … (other accounts). Card numbers and IBANs in the same place win by
+/// priority.
+struct BankAccount;
+
+static ACCOUNT_NEG: Lazy<Cues> = Lazy::new(|| {
+    Cues::new([
+        "aws", "amazon", "arn", "gcp", "azure", "service", "storage", "email", "e-mail", "user",
+        "customer", "twitter", "github", "login", "steam", "game", "loyalty", "utility", "billing",
+        "google", "cloud",
+    ])
+});
+
+fn account_value(v: &[u8]) -> bool {
+    let d = v.iter().filter(|c| c.is_ascii_digit()).count();
+    (6..=17).contains(&d) && v.iter().all(|c| c.is_ascii_digit() || *c == b'-')
+}
+
+static ACCOUNT: Lazy<Labelled> = Lazy::new(|| Labelled {
+    id: "bank_account",
+    kind: Kind::BANK_ACCOUNT,
+    labels: &[
+        "account",
+        "acct",
+        "acct#",
+        "a/c",
+        "acc no",
+        "acc. no",
+        "acc #",
+        "account#",
+        "kontonummer",
+        "checking",
+        "savings",
+    ],
+    check: account_value,
+    max_value: 24,
+    not_after: Some(&ACCOUNT_NEG),
+    score: SCORE_WITH_CUE,
+    prio: priority::CONTEXTUAL,
+});
+
+impl Detect for BankAccount {
+    fn id(&self) -> &'static str {
+        ACCOUNT.id()
+    }
+    fn kinds(&self) -> Vec<Kind> {
+        ACCOUNT.kinds()
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        ACCOUNT.triggers()
+    }
+    fn max_len(&self) -> usize {
+        ACCOUNT.max_len()
+    }
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        ACCOUNT.detect(cx, hit)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -230,6 +464,85 @@ mod tests {
             found(Kind::CREDIT_CARD, t),
             ["4111 1111 1111 1111", "5555 5555 5555 4444"]
         );
+    }
+
+    #[test]
+    fn iban() {
+        for (t, want) in [
+            (
+                "IBAN: GB82 WEST 1234 5698 7654 32.",
+                "GB82 WEST 1234 5698 7654 32",
+            ),
+            (
+                "pay to DE89370400440532013000 today",
+                "DE89370400440532013000",
+            ),
+            (
+                "fr14 2004 1010 0505 0001 3m02 606",
+                "fr14 2004 1010 0505 0001 3m02 606",
+            ),
+            ("(NO9386011117947)", "NO9386011117947"),
+            (
+                "iban=CH93-0076-2011-6238-5295-7",
+                "CH93-0076-2011-6238-5295-7",
+            ),
+        ] {
+            assert_eq!(found(Kind::IBAN, t), [want], "{t}");
+        }
+        for t in [
+            "GB82 WEST 1234 5698 7654 33",     // checksum
+            "DE89 3704 0044 0532 0130 0",      // short
+            "XGB82WEST12345698765432",         // glued
+            "GB82WEST12345698765432X",         // glued
+            "MP3 player, A4 paper, US12 3456", // not IBANs
+        ] {
+            assert!(found(Kind::IBAN, t).is_empty(), "{t}");
+        }
+        // The IBAN wins over the card-shaped digits inside it.
+        let t = "IBAN NL02ABNA0123456789";
+        assert_eq!(
+            crate::detect::testing::all(t),
+            [("iban", "NL02ABNA0123456789".to_string())]
+        );
+    }
+
+    #[test]
+    fn aba_and_account() {
+        assert_eq!(found(Kind::ABA_ROUTING, "routing 121000358"), ["121000358"]);
+        assert_eq!(
+            found(Kind::ABA_ROUTING, "ABA# 0711-0130-7"),
+            ["0711-0130-7"]
+        );
+        assert!(found(Kind::ABA_ROUTING, "121000358").is_empty());
+        assert!(found(Kind::ABA_ROUTING, "routing 121000359").is_empty());
+        assert!(found(Kind::ABA_ROUTING, "routing 421042111").is_empty());
+        for (t, want) in [
+            ("Account number: 000123456789", "000123456789"),
+            ("acct# 4455-667788", "4455-667788"),
+            ("checking account 12345678 at Chase", "12345678"),
+            ("A/C no. 9876543210", "9876543210"),
+        ] {
+            assert_eq!(found(Kind::BANK_ACCOUNT, t), [want], "{t}");
+        }
+        for t in [
+            "AWS account 123456789012",
+            "account 12345",
+            "account created 2024-01-02",
+            "accounting 12345678",
+            "user account 12345678",
+            "account: jane@example.com",
+        ] {
+            assert!(found(Kind::BANK_ACCOUNT, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn uatp_needs_a_card_word() {
+        assert_eq!(
+            found(Kind::CREDIT_CARD, "my credit card: 122000000000003"),
+            ["122000000000003"]
+        );
+        assert!(found(Kind::CREDIT_CARD, "id 122000000000003").is_empty());
     }
 
     #[test]

@@ -1,12 +1,28 @@
 //! PII detectors: email, phone, national ids, network addresses, dates of birth.
+//!
+//! Also the small helpers the PHI and financial families share: digit groups of a run, cue-word
+//! triggers checked as whole words, and the "value after a label" reader used by every
+//! context-only kind (`MRN: …`, `account no. …`, `passport …`).
 
 use std::sync::Arc;
 
-use super::{priority, Cx, Detect, Hit, Trigger};
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use super::context::Cues;
+use super::{is_word_byte, priority, Cx, Detect, DigitRun, Hit, Trigger};
+use super::{SCORE_CONFIRMED, SCORE_STRONG, SCORE_WEAK, SCORE_WITH_CUE};
 use crate::finding::Kind;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
-    vec![Arc::new(Email)]
+    vec![
+        Arc::new(Email),
+        Arc::new(Phone),
+        Arc::new(SsnItin),
+        Arc::new(Network),
+        Arc::new(Passport),
+        Arc::new(BirthDate),
+    ]
 }
 
 /// Email addresses, found from each `@` by walking the local part back and the domain forward.
@@ -116,6 +132,1254 @@ impl Detect for Email {
 
 // -- pii: more detectors --
 
+// ---------------------------------------------------------------------------------------------
+// Shared helpers (also used by the PHI and financial families).
+// ---------------------------------------------------------------------------------------------
+
+/// One group of digits inside a [`DigitRun`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Group {
+    /// First digit.
+    pub(crate) s: usize,
+    /// One past the last digit.
+    pub(crate) e: usize,
+    /// The separator bytes before the group: `[0, 0]` for the first group, `[c, 0]` for a
+    /// one-byte separator, `[c, d]` for a two-byte one (`") "`, `" ("`).
+    pub(crate) sep: [u8; 2],
+}
+
+impl Group {
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.e - self.s
+    }
+}
+
+/// More groups than this in one run are not looked at (no id we detect has more than a handful;
+/// the cap keeps the work per run bounded by the run).
+pub(crate) const MAX_GROUPS: usize = 64;
+
+/// Splits a run into its digit groups (at most [`MAX_GROUPS`]).
+pub(crate) fn split_groups(b: &[u8], run: &DigitRun, out: &mut Vec<Group>) {
+    out.clear();
+    let end = run.end.min(b.len());
+    let mut i = run.start.min(end);
+    let mut sep = [0u8; 2];
+    let mut ns = 0usize;
+    while i < end {
+        if b[i].is_ascii_digit() {
+            let s = i;
+            while i < end && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if out.len() == MAX_GROUPS {
+                return;
+            }
+            out.push(Group { s, e: i, sep });
+            sep = [0; 2];
+            ns = 0;
+        } else {
+            if ns < 2 {
+                sep[ns] = b[i];
+            }
+            ns += 1;
+            i += 1;
+        }
+    }
+}
+
+/// The value of up to 9 ASCII digits (`None` for anything else).
+pub(crate) fn digits_value(d: &[u8]) -> Option<u32> {
+    if d.is_empty() || d.len() > 9 {
+        return None;
+    }
+    let mut v = 0u32;
+    for &c in d {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(c - b'0');
+    }
+    Some(v)
+}
+
+/// True when a group may start a finding: it starts the run or follows a plain space.
+#[inline]
+pub(crate) fn open_before(gs: &[Group], i: usize) -> bool {
+    i == 0 || gs.get(i).is_some_and(|g| g.sep[0] == b' ')
+}
+
+/// True when a group may end a finding: it ends the run or a plain space follows it.
+#[inline]
+pub(crate) fn open_after(gs: &[Group], j: usize) -> bool {
+    j + 1 >= gs.len() || gs.get(j + 1).is_some_and(|g| g.sep[0] == b' ')
+}
+
+/// True when the literal of `hit` stands as a word: no word byte before it and, when it ends
+/// in a word byte, none after it either.
+pub(crate) fn literal_is_word(cx: &Cx<'_>, hit: &Hit) -> bool {
+    let b = cx.bytes;
+    if hit.start > 0 && cx.word_at(hit.start - 1) {
+        return false;
+    }
+    let last_word = hit.end > hit.start && b.get(hit.end - 1).is_some_and(|c| is_word_byte(*c));
+    !(last_word && cx.word_at(hit.end))
+}
+
+/// Words that may stand between a label and its value ("MRN **no.** 123", "account **number
+/// is** 123").
+fn is_filler(w: &[u8]) -> bool {
+    const FILLERS: &[&[u8]] = &[
+        b"no",
+        b"nr",
+        b"num",
+        b"number",
+        b"numbers",
+        b"is",
+        b"id",
+        b"ids",
+        b"identifier",
+        b"of",
+        b"was",
+        b"code",
+        b"ref",
+    ];
+    FILLERS.iter().any(|f| f.eq_ignore_ascii_case(w))
+}
+
+#[inline]
+fn is_label_punct(c: u8) -> bool {
+    matches!(
+        c,
+        b' ' | b'\t'
+            | b'\n'
+            | b'\r'
+            | b':'
+            | b'#'
+            | b'='
+            | b'-'
+            | b'.'
+            | b'"'
+            | b'\''
+            | b'|'
+            | b'*'
+            | b'('
+            | b'['
+            | b'>'
+            | b','
+            | b'`'
+    )
+}
+
+/// Reads the value that follows a label ending at `from`: skips punctuation and filler words for
+/// at most `gap` bytes, then reads one token of ASCII letters and digits (single inner dashes
+/// allowed) of at most `max_len` bytes that is not glued to a longer word. Returns its span.
+pub(crate) fn value_after(
+    cx: &Cx<'_>,
+    from: usize,
+    gap: usize,
+    max_len: usize,
+) -> Option<(usize, usize)> {
+    let b = cx.bytes;
+    let lim = from.saturating_add(gap).min(b.len());
+    let mut i = from.min(lim);
+    loop {
+        while i < lim && is_label_punct(b[i]) {
+            i += 1;
+        }
+        if i >= lim {
+            return None;
+        }
+        let mut k = i;
+        while k < b.len() && k - i < 12 && b[k].is_ascii_alphabetic() {
+            k += 1;
+        }
+        if k > i && !cx.word_at(k) && is_filler(&b[i..k]) {
+            i = k;
+            continue;
+        }
+        break;
+    }
+    let s = i;
+    let mut e = i;
+    while e < b.len() && e - s <= max_len {
+        let c = b[e];
+        if c.is_ascii_alphanumeric() {
+            e += 1;
+        } else if c == b'-'
+            && e > s
+            && b[e - 1].is_ascii_alphanumeric()
+            && b.get(e + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            e += 1;
+        } else {
+            break;
+        }
+    }
+    if e == s || e - s > max_len || cx.word_at(e) {
+        return None;
+    }
+    Some((s, e))
+}
+
+/// Counts of ASCII digits and letters in `v`.
+pub(crate) fn alnum_counts(v: &[u8]) -> (usize, usize) {
+    let d = v.iter().filter(|c| c.is_ascii_digit()).count();
+    let l = v.iter().filter(|c| c.is_ascii_alphabetic()).count();
+    (d, l)
+}
+
+/// A kind believed through its label only: triggered by the label words, the value is read
+/// right after the label and checked for shape.
+pub(crate) struct Labelled {
+    pub(crate) id: &'static str,
+    pub(crate) kind: Kind,
+    /// Label words (ASCII case-insensitive, whole words).
+    pub(crate) labels: &'static [&'static str],
+    /// Shape check on the value bytes.
+    pub(crate) check: fn(&[u8]) -> bool,
+    /// Longest value in bytes.
+    pub(crate) max_value: usize,
+    /// Words that, just before the label, mean another kind of id ("AWS account").
+    pub(crate) not_after: Option<&'static Lazy<Cues>>,
+    pub(crate) score: f32,
+    pub(crate) prio: u8,
+}
+
+/// How far after a label its value may start.
+pub(crate) const LABEL_GAP: usize = 40;
+
+impl Detect for Labelled {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![self.kind]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Literals(
+            self.labels.iter().map(|s| s.to_string()).collect(),
+        )]
+    }
+
+    fn max_len(&self) -> usize {
+        LABEL_GAP + self.max_value
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        if !literal_is_word(cx, hit) {
+            return hit.end;
+        }
+        if let Some(neg) = self.not_after {
+            if cx.cue_before(neg, hit.start, 24) {
+                return hit.end;
+            }
+        }
+        let Some((s, e)) = value_after(cx, hit.end, LABEL_GAP, self.max_value) else {
+            return hit.end;
+        };
+        if let Some(v) = cx.bytes.get(s..e) {
+            if (self.check)(v) {
+                cx.emit(self.kind, s, e, self.score, self.prio);
+                return e;
+            }
+        }
+        hit.end
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone numbers.
+// ---------------------------------------------------------------------------------------------
+
+/// Telephone numbers.
+///
+/// Reported without any context: NANP numbers written as numbers are (`(415) 555-0132`,
+/// `415-555-0132`, `415.555.0132`, `415 555 0132`, with an optional `1`/`+1` country code;
+/// area code and exchange must start with 2-9), and international numbers in E.164 style
+/// (`+44 20 7946 0958`, `+49 30 901820`, `+14155550132`: a `+`, 8-15 digits in groups).
+/// Reported only after a phone word ("phone", "tel", "mobile", "call", "number", …): bare
+/// 10/11-digit NANP numbers and other grouped national formats (`090-1234-5678`).
+/// Never: digits glued to letters (an `x123` extension excepted), dates, times, IPs, version
+/// strings, groups that do not fit these shapes, and numbers next to "order", "invoice",
+/// "tracking", "account", … without a phone word (scored below the threshold). The extension is
+/// not part of the span.
+struct Phone;
+
+static PHONE_CUES: Lazy<Cues> = Lazy::new(|| {
+    Cues::new([
+        "phone",
+        "phones",
+        "telephone",
+        "tel",
+        "tel.",
+        "mobile",
+        "mob",
+        "cell",
+        "cellphone",
+        "call",
+        "calling",
+        "called",
+        "fax",
+        "whatsapp",
+        "sms",
+        "text",
+        "txt",
+        "contact",
+        "ph",
+        "number",
+        "landline",
+        "reach",
+        "dial",
+        "hotline",
+        "helpline",
+        "voicemail",
+        "signal",
+        "telegram",
+    ])
+});
+
+static PHONE_NEG: Lazy<Cues> = Lazy::new(|| {
+    Cues::new([
+        "order",
+        "invoice",
+        "inv",
+        "tracking",
+        "ref",
+        "reference",
+        "serial",
+        "isbn",
+        "account",
+        "acct",
+        "routing",
+        "aba",
+        "ssn",
+        "social security",
+        "npi",
+        "dea",
+        "mrn",
+        "member",
+        "policy",
+        "patient",
+        "passport",
+        "sku",
+        "ticket",
+        "version",
+        "build",
+        "transaction",
+        "txn",
+        "confirmation",
+        "zip",
+        "postal",
+        "part",
+        "model",
+        "po",
+        "batch",
+        "lot",
+        "imei",
+        "iban",
+        "card",
+        "receipt",
+        "claim",
+        "case",
+    ])
+});
+
+#[inline]
+fn nanp_ok(area: &[u8], exch: &[u8]) -> bool {
+    let ok3 = |g: &[u8]| g.len() == 3 && matches!(g[0], b'2'..=b'9');
+    // N11 codes (211, 911, …) are service codes, not area codes.
+    ok3(area) && ok3(exch) && !(area[1] == b'1' && area[2] == b'1')
+}
+
+/// Separators allowed inside an international number.
+#[inline]
+fn intl_sep(sep: [u8; 2]) -> bool {
+    matches!(
+        sep,
+        [b' ', 0]
+            | [b'-', 0]
+            | [b'.', 0]
+            | [b'(', 0]
+            | [b')', 0]
+            | [b' ', b'(']
+            | [b')', b' ']
+            | [b')', b'-']
+            | [b'-', b'(']
+    )
+}
+
+impl Phone {
+    /// NANP `3 3 4` starting at group `k`: returns the last group index and a base score.
+    fn nanp(b: &[u8], gs: &[Group], k: usize, paren_before: bool) -> Option<(usize, f32)> {
+        let (a, x, l) = (gs.get(k)?, gs.get(k + 1)?, gs.get(k + 2)?);
+        if a.len() != 3 || x.len() != 3 || l.len() != 4 {
+            return None;
+        }
+        if !nanp_ok(b.get(a.s..a.e)?, b.get(x.s..x.e)?) {
+            return None;
+        }
+        let score = if paren_before {
+            if !matches!(x.sep, [b')', 0] | [b')', b' '] | [b')', b'-'])
+                || !matches!(l.sep, [b'-', 0] | [b' ', 0] | [b'.', 0])
+            {
+                return None;
+            }
+            SCORE_STRONG
+        } else {
+            if x.sep != l.sep {
+                return None;
+            }
+            match x.sep {
+                [b'-', 0] => SCORE_STRONG,
+                [b'.', 0] => SCORE_WITH_CUE,
+                [b' ', 0] => 0.7,
+                _ => return None,
+            }
+        };
+        Some((k + 2, score))
+    }
+
+    /// A phone number whose first group is `gs[i]`: `(first group, last group, score, needs a
+    /// phone word)`.
+    fn at(b: &[u8], run: &DigitRun, gs: &[Group], i: usize) -> Option<(usize, usize, f32, bool)> {
+        let g = gs.get(i)?;
+        let before = |k: usize| -> u8 {
+            if k == 0 {
+                if run.start > 0 {
+                    b[run.start - 1]
+                } else {
+                    0
+                }
+            } else {
+                let s = gs[k].sep;
+                if s[1] != 0 {
+                    s[1]
+                } else {
+                    s[0]
+                }
+            }
+        };
+        let plus = before(i) == b'+';
+        if plus && i == 0 && run.start >= 2 && is_word_byte(b[run.start - 2]) {
+            return None;
+        }
+        let gd = b.get(g.s..g.e)?;
+        // Country code 1.
+        if gd == b"1" {
+            if let Some(x) = gs.get(i + 1) {
+                let paren = matches!(x.sep, [b'(', 0] | [b' ', b'('] | [b'-', b'(']);
+                let plain = matches!(x.sep, [b' ', 0] | [b'-', 0] | [b'.', 0]);
+                if paren || plain {
+                    if let Some((j, s)) = Self::nanp(b, gs, i + 1, paren) {
+                        if !paren && gs.get(i + 2).map(|y| y.sep) != Some(x.sep) && !plus {
+                            // "1-415 555 0132": inconsistent; let the plain check below decide.
+                        } else {
+                            return Some((i, j, s.max(if plus { SCORE_STRONG } else { s }), false));
+                        }
+                    }
+                }
+            }
+        }
+        if plus {
+            // +1 followed by ten digits in one group, or any E.164-shaped number.
+            if gd.len() == 11 && gd[0] == b'1' && nanp_ok(&gd[1..4], &gd[4..7]) {
+                return Some((i, i, SCORE_STRONG, false));
+            }
+            if gd[0] == b'0' || gd.len() > 15 {
+                return None;
+            }
+            if gd[0] == b'1' && gd.len() > 1 && gd.len() != 11 {
+                return None;
+            }
+            let mut total = 0usize;
+            let mut best = None;
+            let mut only_dots = true;
+            for (k, h) in gs.iter().enumerate().skip(i) {
+                if k > i {
+                    if !intl_sep(h.sep) {
+                        break;
+                    }
+                    only_dots &= h.sep == [b'.', 0];
+                }
+                total += h.len();
+                if total > 15 {
+                    break;
+                }
+                if total >= 8 && open_after(gs, k) {
+                    best = Some(k);
+                }
+            }
+            let j = best?;
+            if only_dots && j < i + 2 {
+                return None;
+            }
+            return Some((i, j, SCORE_STRONG, false));
+        }
+        let paren = before(i) == b'(';
+        if let Some((j, s)) = Self::nanp(b, gs, i, paren) {
+            return Some((i, j, s, false));
+        }
+        None
+    }
+
+    /// Other grouped or bare national numbers, believed only with a phone word: the whole run.
+    fn cued_shape(b: &[u8], run: &DigitRun, gs: &[Group]) -> bool {
+        if !(7..=15).contains(&run.digits)
+            || run.has_sep(DigitRun::SEP_SLASH | DigitRun::SEP_COLON | DigitRun::SEP_PLUS)
+            || gs.len() != run.groups
+        {
+            return false;
+        }
+        if gs.len() == 1 {
+            let d = &b[run.start..run.end];
+            return match d.len() {
+                10 => nanp_ok(&d[0..3], &d[3..6]),
+                11 => (d[0] == b'1' && nanp_ok(&d[1..4], &d[4..7])) || d[0] == b'0',
+                _ => d[0] == b'0' && d.len() >= 9,
+            };
+        }
+        // Date-shaped runs (12-31-1999, 1999-12-31) are not phone numbers.
+        if gs.len() == 3 {
+            let l: [usize; 3] = [gs[0].len(), gs[1].len(), gs[2].len()];
+            if matches!(l, [4, 2, 2] | [2, 2, 4] | [1, 2, 4] | [2, 1, 4] | [1, 1, 4]) {
+                return false;
+            }
+        }
+        gs.iter().skip(1).all(|g| intl_sep(g.sep))
+    }
+}
+
+impl Detect for Phone {
+    fn id(&self) -> &'static str {
+        "phone"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::PHONE]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 7 }]
+    }
+
+    fn max_len(&self) -> usize {
+        32
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let run = hit.run;
+        if run.word_before || run.digits > 15 * MAX_GROUPS {
+            return run.end;
+        }
+        let b = cx.bytes;
+        let mut gs = Vec::with_capacity(8);
+        split_groups(b, &run, &mut gs);
+        let n = gs.len();
+        let glued_end = |e: usize| -> bool {
+            // A word byte right after the number: only an extension (x123) is fine.
+            b.get(e).is_some_and(|c| is_word_byte(*c))
+                && !(matches!(b.get(e), Some(b'x' | b'X'))
+                    && b.get(e + 1).is_some_and(u8::is_ascii_digit))
+        };
+        let mut any = false;
+        let mut i = 0;
+        while i < n {
+            if !open_before(&gs, i) {
+                i += 1;
+                continue;
+            }
+            if let Some((first, j, score, _)) = Phone::at(b, &run, &gs, i) {
+                if open_after(&gs, j) && !glued_end(gs[j].e) {
+                    let (s, e) = (gs[first].s, gs[j].e);
+                    // Keep a leading '+' or '(' in the span.
+                    let s = match b.get(s.wrapping_sub(1)) {
+                        Some(b'+') | Some(b'(') if s > 0 => {
+                            if s >= 2 && b[s - 1] == b'(' && b[s - 2] == b'+' {
+                                s - 2
+                            } else {
+                                s - 1
+                            }
+                        }
+                        _ => s,
+                    };
+                    let score = if !cx.cue_near(&PHONE_CUES, s, e) && cx.cue_near(&PHONE_NEG, s, e)
+                    {
+                        SCORE_WEAK
+                    } else {
+                        score
+                    };
+                    cx.emit(Kind::PHONE, s, e, score, priority::PHONE);
+                    any = true;
+                    i = j + 1;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if !any
+            && n > 0
+            && !glued_end(run.end)
+            && Phone::cued_shape(b, &run, &gs)
+            && cx.cue_near(&PHONE_CUES, run.start, run.end)
+            && !cx.cue_before(&PHONE_NEG, run.start, 32)
+        {
+            let s = if run.start > 0 && b[run.start - 1] == b'(' {
+                run.start - 1
+            } else {
+                run.start
+            };
+            cx.emit(Kind::PHONE, s, run.end, SCORE_WITH_CUE, priority::PHONE);
+        }
+        run.end
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SSN and ITIN.
+// ---------------------------------------------------------------------------------------------
+
+/// US Social Security and Individual Taxpayer Identification numbers.
+///
+/// `536-22-1234` and `536 22 1234` are reported when [`validate::us_ssn`] accepts them; a
+/// 9xx number whose group is in the ITIN ranges is reported as `us_itin` instead (the SSA never
+/// issues 9xx areas, so the two never collide). Dotted (`536.22.1234`), bare (`536221234`) and
+/// odd groupings (`536-221234`) need an SSN word ("SSN", "social security", …) or an ITIN word
+/// ("ITIN", "taxpayer", "TIN", "tax id"). Phone/order/account words without an SSN word push
+/// the score below the threshold.
+///
+/// [`validate::us_ssn`]: crate::validate::us_ssn
+struct SsnItin;
+
+static SSN_CUES: Lazy<Cues> = Lazy::new(|| {
+    Cues::new([
+        "ssn",
+        "ssns",
+        "ssn#",
+        "ss#",
+        "ss #",
+        "ss no",
+        "social security",
+        "social",
+        "soc sec",
+        "soc. sec.",
+        "ssa",
+    ])
+});
+
+static ITIN_CUES: Lazy<Cues> = Lazy::new(|| {
+    Cues::new([
+        "itin",
+        "itins",
+        "taxpayer",
+        "tin",
+        "tax id",
+        "taxid",
+        "tax identification",
+        "tax number",
+        "tax",
+    ])
+});
+
+static SSN_NEG: Lazy<Cues> = Lazy::new(|| {
+    Cues::new([
+        "phone",
+        "tel",
+        "fax",
+        "order",
+        "invoice",
+        "tracking",
+        "account",
+        "acct",
+        "routing",
+        "aba",
+        "zip",
+        "postal",
+        "isbn",
+        "serial",
+        "ref",
+        "reference",
+        "passport",
+        "npi",
+        "mrn",
+        "member",
+        "policy",
+        "part",
+        "sku",
+        "ticket",
+        "build",
+        "version",
+    ])
+});
+
+impl Detect for SsnItin {
+    fn id(&self) -> &'static str {
+        "us_ssn"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::US_SSN, Kind::US_ITIN]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 9 }]
+    }
+
+    fn max_len(&self) -> usize {
+        11
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let run = hit.run;
+        if run.word_before {
+            return run.end;
+        }
+        let b = cx.bytes;
+        // Fast path: a single group must be exactly nine digits.
+        if run.groups == 1 && (run.digits != 9 || run.word_after) {
+            return run.end;
+        }
+        let mut gs = Vec::with_capacity(4);
+        split_groups(b, &run, &mut gs);
+        let n = gs.len();
+        let mut i = 0;
+        while i < n {
+            if !open_before(&gs, i) {
+                i += 1;
+                continue;
+            }
+            let l = |k: usize| gs.get(k).map_or(0, |g| g.len());
+            // (last group, formatted 3-2-4 with this separator)
+            let shape = if l(i) == 3 && l(i + 1) == 2 && l(i + 2) == 4 {
+                let (s1, s2) = (gs[i + 1].sep, gs[i + 2].sep);
+                (s1 == s2 && matches!(s1, [b'-', 0] | [b' ', 0] | [b'.', 0]))
+                    .then_some((i + 2, s1[0]))
+            } else if (l(i) == 3 && l(i + 1) == 6 || l(i) == 5 && l(i + 1) == 4)
+                && gs[i + 1].sep == [b'-', 0]
+            {
+                Some((i + 1, 0))
+            } else if l(i) == 9 {
+                Some((i, 0))
+            } else {
+                None
+            };
+            let Some((j, sep)) = shape else {
+                i += 1;
+                continue;
+            };
+            let (s, e) = (gs[i].s, gs[j].e);
+            if !open_after(&gs, j) || (j + 1 == n && run.word_after) {
+                i += 1;
+                continue;
+            }
+            // The validators take digits with dashes or spaces; hand them the bare digits.
+            let mut buf = [0u8; 9];
+            let mut n = 0;
+            for &c in &b[s..e] {
+                if c.is_ascii_digit() && n < 9 {
+                    buf[n] = c;
+                    n += 1;
+                }
+            }
+            let text = std::str::from_utf8(&buf).unwrap_or_default();
+            let (kind, cues) = if crate::validate::us_itin(text) {
+                (Kind::US_ITIN, &*ITIN_CUES)
+            } else if crate::validate::us_ssn(text) {
+                (Kind::US_SSN, &*SSN_CUES)
+            } else {
+                i = j + 1;
+                continue;
+            };
+            let cued = cx.cue_near(cues, s, e);
+            let score = if cued {
+                if sep == 0 || sep == b'.' {
+                    SCORE_WITH_CUE
+                } else {
+                    SCORE_CONFIRMED
+                }
+            } else if matches!(sep, b'-' | b' ') && !cx.cue_near(&SSN_NEG, s, e) {
+                if sep == b'-' {
+                    SCORE_STRONG
+                } else {
+                    0.7
+                }
+            } else {
+                SCORE_WEAK
+            };
+            cx.emit(kind, s, e, score, priority::STRUCTURED);
+            i = j + 1;
+        }
+        run.end
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// IP and MAC addresses.
+// ---------------------------------------------------------------------------------------------
+
+/// IPv4, IPv6 and MAC addresses.
+///
+/// IPv4: four dot-separated decimal octets 0-255 without leading zeros, not part of a longer
+/// dotted run (`1.2.3.4.5`, OIDs), not glued to letters (`v1.2.3.4`); a CIDR suffix or a port
+/// may follow (`10.0.0.0/8`, `10.0.0.1:8080`) but is not part of the span. Near "version",
+/// "build", "release", "OID" the score drops below the threshold.
+/// IPv6: any form `std::net::Ipv6Addr` parses (full, compressed, `::1`, IPv4-mapped), with an
+/// optional `%zone`; the token must not be glued to other word characters (`std::vec` is not an
+/// address). MAC: six hex pairs joined by one consistent `:` or `-`, or Cisco `0123.4567.89ab`;
+/// all-zero and broadcast addresses are not reported.
+struct Network;
+
+static IP_NEG: Lazy<Cues> = Lazy::new(|| {
+    Cues::new([
+        "version", "ver", "v", "build", "release", "oid", "snmp", "mib", "firmware", "fw", "sdk",
+        "rev", "revision", "section", "chapter", "figure", "fig", "table", "step", "clause",
+        "rule", "node", "package", "pkg", "python", "java", "npm",
+    ])
+});
+
+const MAC_LABELS: &[&str] = &[
+    "mac",
+    "hwaddr",
+    "bssid",
+    "ethernet",
+    "hardware address",
+    "physical address",
+    "lladdr",
+    "link/ether",
+];
+
+static MAC_RE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(?:[0-9a-f]{2}(?::[0-9a-f]{2}){5}|[0-9a-f]{2}(?:-[0-9a-f]{2}){5}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4})\b")
+        .expect("static MAC pattern")
+});
+
+#[inline]
+fn is_hex_tok(c: u8) -> bool {
+    c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'-')
+}
+
+/// Reject all-zero and broadcast MACs; checks shape (`text` is the candidate).
+fn mac_shape(t: &[u8]) -> bool {
+    let hex: Vec<u8> = t.iter().copied().filter(u8::is_ascii_hexdigit).collect();
+    if hex.len() != 12 {
+        return false;
+    }
+    let ok = match t.len() {
+        17 => {
+            let sep = t[2];
+            (sep == b':' || sep == b'-')
+                && (0..17).all(|k| {
+                    if k % 3 == 2 {
+                        t[k] == sep
+                    } else {
+                        t[k].is_ascii_hexdigit()
+                    }
+                })
+        }
+        14 => (0..14).all(|k| {
+            if k == 4 || k == 9 {
+                t[k] == b'.'
+            } else {
+                t[k].is_ascii_hexdigit()
+            }
+        }),
+        _ => false,
+    };
+    ok && !hex.iter().all(|&c| c == b'0') && !hex.iter().all(|&c| c == b'f' || c == b'F')
+}
+
+impl Network {
+    fn ipv4(cx: &mut Cx<'_>, run: &DigitRun) {
+        let b = cx.bytes;
+        let mut gs = Vec::with_capacity(8);
+        split_groups(b, run, &mut gs);
+        let n = gs.len();
+        let dot = [b'.', 0];
+        let mut i = 0;
+        while i + 3 < n {
+            let quad = (1..4).all(|k| gs[i + k].sep == dot)
+                && (0..4).all(|k| {
+                    let g = gs[i + k];
+                    let d = &b[g.s..g.e];
+                    d.len() <= 3
+                        && !(d.len() > 1 && d[0] == b'0')
+                        && digits_value(d).is_some_and(|v| v <= 255)
+                });
+            if !quad {
+                i += 1;
+                continue;
+            }
+            let (s, e) = (gs[i].s, gs[i + 3].e);
+            let open_l = if i == 0 {
+                !run.word_before
+                    && !(s >= 2 && b[s - 1] == b'.' && is_word_byte(b[s - 2]))
+                    && !(s >= 1 && b[s - 1] == b'-' && s >= 2 && b[s - 2].is_ascii_alphabetic())
+            } else {
+                gs[i].sep != dot
+            };
+            let open_r = if i + 3 == n - 1 {
+                !run.word_after
+                    && !(b.get(e) == Some(&b'.') && b.get(e + 1).is_some_and(|c| is_word_byte(*c)))
+            } else {
+                gs[i + 4].sep != dot
+            };
+            if open_l && open_r {
+                let score = if cx.cue_before(&IP_NEG, s, 24) {
+                    SCORE_WEAK
+                } else {
+                    SCORE_STRONG
+                };
+                cx.emit(Kind::IP_ADDRESS, s, e, score, priority::STRUCTURED);
+                i += 4;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// The hex/colon token around `pos`, classified as a MAC or IPv6 address. Returns the end of
+    /// what was examined.
+    fn hex_token(cx: &mut Cx<'_>, pos: usize) -> usize {
+        const CAP: usize = 48;
+        let b = cx.bytes;
+        let mut s = pos.min(b.len());
+        while s > 0 && pos - s < CAP && is_hex_tok(b[s - 1]) {
+            s -= 1;
+        }
+        let mut e = pos.min(b.len());
+        while e < b.len() && e - pos < CAP && is_hex_tok(b[e]) {
+            e += 1;
+        }
+        let end = e;
+        if (s > 0 && is_hex_tok(b[s - 1])) || (e < b.len() && is_hex_tok(b[e])) {
+            return end; // too long to be an address
+        }
+        // Sentence punctuation around the token.
+        while s < e && matches!(b[s], b'.' | b'-') {
+            s += 1;
+        }
+        while e > s && matches!(b[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        if e > s + 1 && b[e - 1] == b':' && b[e - 2] != b':' {
+            e -= 1;
+        }
+        if e <= s || (s > 0 && is_word_byte(b[s - 1])) {
+            return end;
+        }
+        let tok = &b[s..e];
+        if mac_shape(tok) {
+            if !cx.word_at(e) {
+                cx.emit(Kind::MAC_ADDRESS, s, e, SCORE_STRONG, priority::STRUCTURED);
+            }
+            return end;
+        }
+        if !tok.contains(&b':') || tok.contains(&b'-') || !tok.iter().any(u8::is_ascii_hexdigit) {
+            return end;
+        }
+        let Some(t) = cx.text.get(s..e) else {
+            return end;
+        };
+        if t.parse::<std::net::Ipv6Addr>().is_err() {
+            return end;
+        }
+        // Optional zone id: fe80::1%eth0.
+        let mut ze = e;
+        if b.get(e) == Some(&b'%') {
+            let mut k = e + 1;
+            while k < b.len() && k - e <= 16 && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+                k += 1;
+            }
+            if k > e + 1 && !cx.word_at(k) {
+                ze = k;
+            }
+        }
+        if ze == e && cx.word_at(e) {
+            return end;
+        }
+        let score = if cx.cue_before(&IP_NEG, s, 24) {
+            SCORE_WEAK
+        } else {
+            SCORE_STRONG
+        };
+        cx.emit(Kind::IP_ADDRESS, s, ze, score, priority::STRUCTURED);
+        end.max(ze)
+    }
+}
+
+impl Detect for Network {
+    fn id(&self) -> &'static str {
+        "network"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::IP_ADDRESS, Kind::MAC_ADDRESS]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        let mut lits = vec!["::".to_string()];
+        lits.extend(MAC_LABELS.iter().map(|s| s.to_string()));
+        vec![Trigger::Digits { min_digits: 1 }, Trigger::Literals(lits)]
+    }
+
+    fn max_len(&self) -> usize {
+        64
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let b = cx.bytes;
+        if hit.run.digits == 0 {
+            // A literal.
+            if hit.literal == 0 {
+                return Network::hex_token(cx, hit.start);
+            }
+            if !literal_is_word(cx, hit) {
+                return hit.end;
+            }
+            let hi = hit.end.saturating_add(LABEL_GAP);
+            if let Some((s, e)) = cx.find_in(&MAC_RE, hit.end, hi) {
+                if mac_shape(&b[s..e]) && !cx.word_at(e) {
+                    cx.emit(Kind::MAC_ADDRESS, s, e, SCORE_STRONG, priority::STRUCTURED);
+                    return e;
+                }
+            }
+            return hit.end;
+        }
+        let run = hit.run;
+        if run.groups >= 4 && run.has_sep(DigitRun::SEP_DOT) {
+            Network::ipv4(cx, &run);
+        }
+        let hexish = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_hexdigit() || *c == b':');
+        let sep_hex = |c: Option<&u8>, d: Option<&u8>| {
+            matches!(c, Some(b'-' | b'.'))
+                && d.is_some_and(|d| d.is_ascii_hexdigit() && !d.is_ascii_digit())
+        };
+        let before = run.start.checked_sub(1).and_then(|k| b.get(k));
+        let before2 = run.start.checked_sub(2).and_then(|k| b.get(k));
+        let token = run.has_sep(DigitRun::SEP_COLON)
+            || hexish(b.get(run.end))
+            || hexish(before)
+            || sep_hex(b.get(run.end), b.get(run.end + 1))
+            || sep_hex(before, before2);
+        if token {
+            return Network::hex_token(cx, run.start).max(run.end);
+        }
+        run.end
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passport.
+// ---------------------------------------------------------------------------------------------
+
+fn passport_value(v: &[u8]) -> bool {
+    v.len() == 9
+        && v[1..].iter().all(u8::is_ascii_digit)
+        && (v[0].is_ascii_digit() || v[0].is_ascii_alphabetic())
+}
+
+/// US passport numbers (nine digits, or a letter and eight digits) right after a passport label.
+struct Passport;
+
+const PASSPORT_LABELS: &[&str] = &[
+    "passport",
+    "passport#",
+    "passport no",
+    "passport number",
+    "travel document",
+    "passport id",
+];
+
+static PASSPORT: Lazy<Labelled> = Lazy::new(|| Labelled {
+    id: "us_passport",
+    kind: Kind::US_PASSPORT,
+    labels: PASSPORT_LABELS,
+    check: passport_value,
+    max_value: 9,
+    not_after: None,
+    score: SCORE_WITH_CUE,
+    prio: priority::CONTEXTUAL,
+});
+
+impl Detect for Passport {
+    fn id(&self) -> &'static str {
+        PASSPORT.id()
+    }
+    fn kinds(&self) -> Vec<Kind> {
+        PASSPORT.kinds()
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        PASSPORT.triggers()
+    }
+    fn max_len(&self) -> usize {
+        PASSPORT.max_len()
+    }
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        PASSPORT.detect(cx, hit)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Date of birth.
+// ---------------------------------------------------------------------------------------------
+
+/// Dates right after a birth cue ("DOB", "D.O.B.", "date of birth", "birthdate", "birthday",
+/// "born", "b-day"): numeric (`04/12/1986`, `12.04.86`, `1986-04-12`, `19860412`) and with
+/// month names (`April 12, 1986`, `12 Apr 1986`, `12-Apr-1986`, `12th of April 1986`,
+/// `April 1986`). Month/day ranges are checked. A date without a birth cue right before it is
+/// not a finding.
+struct BirthDate;
+
+const BIRTH_LABELS: &[&str] = &[
+    "dob",
+    "d.o.b",
+    "birth",
+    "born",
+    "bday",
+    "b-day",
+    "birthday",
+    "birthdate",
+];
+
+const MON: &str = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+static DATE_RE: Lazy<Regex> = Lazy::new(|| {
+    let p = format!(
+        r"(?i)\b(?:(?P<n1a>\d{{1,2}})(?P<s1>[/.\-])(?P<n1b>\d{{1,2}})(?P<s2>[/.\-])(?P<n1y>\d{{4}}|\d{{2}})|(?P<n2y>\d{{4}})(?P<s3>[/.\-])(?P<n2m>\d{{1,2}})(?P<s4>[/.\-])(?P<n2d>\d{{1,2}})|(?P<n3y>(?:19|20)\d{{2}})(?P<n3m>\d{{2}})(?P<n3d>\d{{2}})|(?P<t1d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/.]*(?P<t1m>{MON})\.?,?[\s\-/.]*(?P<t1y>\d{{4}}|\d{{2}})|(?P<t2m>{MON})\.?\s*(?P<t2d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<t2y>\d{{4}})|(?P<t3m>{MON})\.?,?\s+(?P<t3y>\d{{4}}))\b"
+    );
+    Regex::new(&p).expect("static date pattern")
+});
+
+fn cap_num(c: &regex::Captures<'_>, name: &str) -> Option<u32> {
+    c.name(name)
+        .and_then(|m| digits_value(m.as_str().as_bytes()))
+}
+
+fn year_ok(y: u32, len: usize) -> bool {
+    len == 2 || (1900..=2100).contains(&y)
+}
+
+/// True when the captured date has a possible month and day.
+fn date_ok(c: &regex::Captures<'_>) -> bool {
+    let day = |d: u32| (1..=31).contains(&d);
+    let month = |m: u32| (1..=12).contains(&m);
+    let ylen = |n: &str| c.name(n).map_or(0, |m| m.as_str().len());
+    if let (Some(a), Some(b), Some(y)) = (cap_num(c, "n1a"), cap_num(c, "n1b"), cap_num(c, "n1y")) {
+        let same = c.name("s1").map(|m| m.as_str()) == c.name("s2").map(|m| m.as_str());
+        return same && year_ok(y, ylen("n1y")) && ((month(a) && day(b)) || (day(a) && month(b)));
+    }
+    if let (Some(y), Some(m), Some(d)) = (cap_num(c, "n2y"), cap_num(c, "n2m"), cap_num(c, "n2d")) {
+        let same = c.name("s3").map(|m| m.as_str()) == c.name("s4").map(|m| m.as_str());
+        return same && year_ok(y, 4) && month(m) && day(d);
+    }
+    if let (Some(y), Some(m), Some(d)) = (cap_num(c, "n3y"), cap_num(c, "n3m"), cap_num(c, "n3d")) {
+        return year_ok(y, 4) && month(m) && day(d);
+    }
+    if let (Some(d), Some(y)) = (cap_num(c, "t1d"), cap_num(c, "t1y")) {
+        return day(d) && year_ok(y, ylen("t1y"));
+    }
+    if let (Some(d), Some(y)) = (cap_num(c, "t2d"), cap_num(c, "t2y")) {
+        return day(d) && year_ok(y, 4);
+    }
+    if let Some(y) = cap_num(c, "t3y") {
+        return year_ok(y, 4);
+    }
+    false
+}
+
+fn is_date_filler(w: &[u8]) -> bool {
+    const F: &[&[u8]] = &[
+        b"on", b"is", b"of", b"date", b"dt", b"was", b"in", b"the", b"day", b"mm", b"dd", b"yyyy",
+        b"yy", b"patient", b"pt",
+    ];
+    F.iter().any(|f| f.eq_ignore_ascii_case(w))
+}
+
+impl Detect for BirthDate {
+    fn id(&self) -> &'static str {
+        "date_of_birth"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::DATE_OF_BIRTH]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Literals(
+            BIRTH_LABELS.iter().map(|s| s.to_string()).collect(),
+        )]
+    }
+
+    fn max_len(&self) -> usize {
+        LABEL_GAP + 32
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let b = cx.bytes;
+        if hit.start > 0 && cx.word_at(hit.start - 1) {
+            return hit.end;
+        }
+        // "birth" may carry "day"/"date"/"s" glued after it; other labels stand alone.
+        let mut i = hit.end;
+        let lit = b.get(hit.start..hit.end).unwrap_or_default();
+        if lit.eq_ignore_ascii_case(b"birth") {
+            while i < b.len() && i - hit.end < 6 && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            let tail = &b[hit.end..i];
+            if !(tail.is_empty()
+                || tail.eq_ignore_ascii_case(b"day")
+                || tail.eq_ignore_ascii_case(b"date")
+                || tail.eq_ignore_ascii_case(b"days"))
+            {
+                return i;
+            }
+        } else if cx.word_at(hit.end) && b.get(hit.end - 1).is_some_and(|c| is_word_byte(*c)) {
+            return hit.end;
+        }
+        let lim = i.saturating_add(LABEL_GAP).min(b.len());
+        loop {
+            while i < lim && (is_label_punct(b[i]) || matches!(b[i], b'/' | b')' | b']' | b'_')) {
+                i += 1;
+            }
+            let mut k = i;
+            while k < lim && b[k].is_ascii_alphabetic() {
+                k += 1;
+            }
+            if k > i && !cx.word_at(k) && is_date_filler(&b[i..k]) {
+                i = k;
+                continue;
+            }
+            break;
+        }
+        if i >= lim {
+            return i;
+        }
+        let hi = i + 40;
+        let hi = cx.ceil(hi);
+        let text: &str = cx.text;
+        let hay = text.get(..hi.min(text.len())).unwrap_or_default();
+        if let Some(c) = DATE_RE.captures_at(hay, i) {
+            if let Some(m) = c.get(0) {
+                if m.start() == i && date_ok(&c) && !cx.word_at(m.end()) {
+                    let (s, e) = (m.start(), m.end());
+                    cx.emit(
+                        Kind::DATE_OF_BIRTH,
+                        s,
+                        e,
+                        SCORE_WITH_CUE,
+                        priority::CONTEXTUAL,
+                    );
+                    return e;
+                }
+            }
+        }
+        i
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::detect::testing::found;
@@ -154,5 +1418,225 @@ mod tests {
         ] {
             assert!(found(Kind::EMAIL, text).is_empty(), "{text}");
         }
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use crate::detect::testing::{all, found};
+    use crate::Kind;
+
+    #[test]
+    fn phone_positives() {
+        for (t, want) in [
+            ("call (415) 555-0132 now", "(415) 555-0132"),
+            ("_: (415)555-0132", "(415)555-0132"),
+            ("US: 415-555-0132.", "415-555-0132"),
+            ("fax 415.555.0132", "415.555.0132"),
+            ("at 415 555 0132, thanks", "415 555 0132"),
+            ("+1 415 555 0132", "+1 415 555 0132"),
+            ("1-800-555-0199", "1-800-555-0199"),
+            ("+1 (415) 555-0132", "+1 (415) 555-0132"),
+            ("+14155550132", "+14155550132"),
+            ("+44 20 7946 0958", "+44 20 7946 0958"),
+            ("+49 30 901820", "+49 30 901820"),
+            ("+44 (20) 7123 4567", "+44 (20) 7123 4567"),
+            ("+33 1 42 68 53 00", "+33 1 42 68 53 00"),
+            ("office 415-555-0132 x204", "415-555-0132"),
+            ("ext: 415-555-0132x12", "415-555-0132"),
+            ("phone: 4155550132", "4155550132"),
+            ("My Japanese number is 090-1234-5678", "090-1234-5678"),
+            ("tel 09-7625400", "09-7625400"),
+        ] {
+            assert_eq!(found(Kind::PHONE, t), [want], "{t}");
+        }
+    }
+
+    #[test]
+    fn phone_hard_negatives() {
+        for t in [
+            "4155550132", // bare 10 digits, no cue
+            "version 1.2.3",
+            "2024-01-02 10:30:45",
+            "192.168.10.200",
+            "order 415-555-0132",
+            "ISBN 978-3-16-148410-0",
+            "tracking 1Z999AA10123456784",
+            "id415-555-0132",
+            "415-555-0132abc",
+            "(123) 555-0132", // area code 1xx
+            "415-155-0132",   // exchange 1xx
+            "911-555-0132",   // N11
+            "zip 94105-1234",
+            "$1,234,567.89",
+            "1700000000",
+            "phone: 12-31-1999", // a date, even after a phone word
+            "4111 1111 1111 1111",
+            "+0 123 456 789",
+            "123e4567-e89b-12d3-a456-426614174000",
+        ] {
+            assert!(found(Kind::PHONE, t).is_empty(), "{t}");
+        }
+        // The card detector wins over anything phone-shaped in a card.
+        assert_eq!(all("card 4111-1111-1111-1111")[0].0, "credit_card");
+    }
+
+    #[test]
+    fn ssn_itin() {
+        for (t, want) in [
+            ("SSN 536-22-1234", "536-22-1234"),
+            ("536-22-1234", "536-22-1234"),
+            ("ssn: 536 22 1234", "536 22 1234"),
+            ("social security number 536221234", "536221234"),
+            ("SSN 536.22.1234", "536.22.1234"),
+        ] {
+            assert_eq!(found(Kind::US_SSN, t), [want], "{t}");
+        }
+        for t in [
+            "536221234",   // bare, no cue
+            "078-05-1120", // Woolworth
+            "000-12-3456",
+            "666-12-3456",
+            "536-00-1234",
+            "536-22-0000",
+            "123-45-6789",
+            "536-22-1234-5", // longer id
+            "x536-22-1234",
+            "536-22.1234", // mixed
+            "phone 536-22-1234",
+            "536.22.1234", // dotted without cue
+        ] {
+            assert!(found(Kind::US_SSN, t).is_empty(), "{t}");
+        }
+        assert_eq!(found(Kind::US_ITIN, "ITIN 912-70-1234"), ["912-70-1234"]);
+        assert_eq!(found(Kind::US_ITIN, "912 70 1234"), ["912 70 1234"]);
+        assert_eq!(found(Kind::US_ITIN, "tax id 912701234"), ["912701234"]);
+        assert!(found(Kind::US_ITIN, "912-40-1234").is_empty());
+        assert!(found(Kind::US_SSN, "912-70-1234").is_empty());
+        assert!(found(Kind::US_ITIN, "912701234").is_empty());
+    }
+
+    #[test]
+    fn ip_addresses() {
+        for (t, want) in [
+            ("from 10.1.2.3 at", "10.1.2.3"),
+            ("host=192.168.0.254:8080", "192.168.0.254"),
+            ("net 10.0.0.0/8", "10.0.0.0"),
+            ("ip 255.255.255.255.", "255.255.255.255"),
+            ("addr ::1 ok", "::1"),
+            (
+                "fe80::1ff:fe23:4567:890a%eth0 up",
+                "fe80::1ff:fe23:4567:890a%eth0",
+            ),
+            (
+                "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+                "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            ),
+            ("[2001:db8::ff00:42:8329]:443", "2001:db8::ff00:42:8329"),
+            ("::ffff:192.0.2.128", "::ffff:192.0.2.128"),
+            ("peer=dead::beef", "dead::beef"),
+        ] {
+            assert_eq!(found(Kind::IP_ADDRESS, t), [want], "{t}");
+        }
+        for t in [
+            "1.2.3.4.5",
+            "OID 1.3.6.1.4.1",
+            "v1.2.3.4",
+            "version 10.0.0.1",
+            "256.1.1.1",
+            "01.02.03.04",
+            "std::vector<int>",
+            "crate::detect::pii",
+            "x :: Int",
+            "12:30:45",
+            "2024-01-02T10:30:45Z",
+            "00:1A:2B:3C:4D:5E",
+            "1.2.3",
+            "a1.2.3.4",
+        ] {
+            assert!(found(Kind::IP_ADDRESS, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn mac_addresses() {
+        for (t, want) in [
+            ("My MAC address is 00:1A:2B:3C:4D:5E", "00:1A:2B:3C:4D:5E"),
+            ("Device MAC: AA:BB:CC:DD:EE:FF", "AA:BB:CC:DD:EE:FF"),
+            ("hw 01-b3-4a-67-d9-cf.", "01-b3-4a-67-d9-cf"),
+            ("Cisco MAC: 0012.3456.789A", "0012.3456.789A"),
+            ("Physical address is aabb.ccdd.eeff", "aabb.ccdd.eeff"),
+        ] {
+            assert_eq!(found(Kind::MAC_ADDRESS, t), [want], "{t}");
+        }
+        for t in [
+            "Not a MAC: 00:1A:2B:3C:4D",
+            "Broadcast: FF:FF:FF:FF:FF:FF",
+            "Invalid: 00:00:00:00:00:00",
+            "10:2F:33-AC-29-C3",
+            "00:1A:2B:3C:4D:5E:6F",
+            "machine 12:30:45",
+        ] {
+            assert!(found(Kind::MAC_ADDRESS, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn passport_and_dob() {
+        assert_eq!(
+            found(Kind::US_PASSPORT, "Passport No: 912803456"),
+            ["912803456"]
+        );
+        assert_eq!(
+            found(Kind::US_PASSPORT, "my travel document is A12803456"),
+            ["A12803456"]
+        );
+        assert!(found(Kind::US_PASSPORT, "912803456").is_empty());
+        assert!(found(Kind::US_PASSPORT, "passport expires 2030").is_empty());
+        for (t, want) in [
+            ("DOB: 04/12/1986", "04/12/1986"),
+            ("D.O.B. 1986-04-12", "1986-04-12"),
+            ("date of birth: April 12, 1986", "April 12, 1986"),
+            ("born on 12 Apr 1986", "12 Apr 1986"),
+            ("Birthdate 12-Apr-1986", "12-Apr-1986"),
+            ("birthday is the 3rd of March, 1990", "3rd of March, 1990"),
+            ("dob=19860412", "19860412"),
+            ("DOB (MM/DD/YYYY): 4/2/86", "4/2/86"),
+        ] {
+            assert_eq!(found(Kind::DATE_OF_BIRTH, t), [want], "{t}");
+        }
+        for t in [
+            "visit on 04/12/1986",
+            "DOB: 13/13/1986",
+            "adobe 04/12/1986",
+            "stubborn 04/12/1986",
+            "DOB: unknown; seen 04/12/2020",
+            "birth weight 3.2 kg",
+        ] {
+            assert!(found(Kind::DATE_OF_BIRTH, t).is_empty(), "{t}");
+        }
+    }
+
+    fn timed(text: &str) {
+        let t0 = std::time::Instant::now();
+        let _ = crate::Scanner::builtin().scan(text);
+        let dt = t0.elapsed();
+        assert!(dt.as_secs_f64() < 2.0, "took {dt:?}");
+    }
+
+    #[test]
+    fn linear_on_adversarial_inputs() {
+        const MB: usize = 1 << 20;
+        timed(&"1".repeat(MB));
+        timed(&"1-".repeat(MB / 2));
+        timed(&"1.1.".repeat(MB / 4));
+        timed(&"::".repeat(MB / 2));
+        timed(&"@".repeat(MB));
+        timed(&"1 ".repeat(MB / 2));
+        timed(&"a1:".repeat(MB / 3));
+        timed(&"DOB ".repeat(MB / 4));
+        timed(&"account ".repeat(MB / 8));
+        timed(&"GB82 ".repeat(MB / 5));
+        timed(&"1EG4".repeat(MB / 4));
     }
 }
