@@ -290,7 +290,13 @@ impl Detect for Iban {
         let Some(v) = cx.text.get(s..e) else {
             return run.end;
         };
-        if !crate::validate::iban(v) {
+        // One case throughout: `GI75 aWBK …` is a typo or something else.
+        let upper = c0.is_ascii_uppercase();
+        let one_case = v
+            .bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .all(|c| c.is_ascii_uppercase() == upper);
+        if !one_case || !crate::validate::iban(v) {
             return run.end;
         }
         cx.emit(Kind::IBAN, s, e, SCORE_CONFIRMED, priority::CHECKSUMMED);

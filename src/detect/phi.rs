@@ -236,7 +236,10 @@ impl Detect for Mbi {
         }
         let b = cx.bytes;
         let s = run.start;
-        if !b.get(s + 1).copied().is_some_and(mbi_letter) {
+        if !b
+            .get(s + 1)
+            .is_some_and(|c| mbi_letter(c.to_ascii_uppercase()))
+        {
             return run.end;
         }
         let mut v = [0u8; 11];
@@ -258,6 +261,13 @@ impl Detect for Mbi {
             }
             e += 1;
         }
+        // One case throughout; lower case is checked as upper case.
+        let letters = || v.iter().filter(|c| c.is_ascii_alphabetic());
+        let lower = letters().all(u8::is_ascii_lowercase);
+        if !lower && !letters().all(u8::is_ascii_uppercase) {
+            return run.end;
+        }
+        v.make_ascii_uppercase();
         if n != 11 || cx.word_at(e) || (dashes != 0 && dashes != 2) || !mbi_ok(&v) {
             return run.end;
         }

@@ -20,6 +20,7 @@ pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
         Arc::new(Phone),
         Arc::new(SsnItin),
         Arc::new(Network),
+        Arc::new(NetworkLabels),
         Arc::new(Passport),
         Arc::new(BirthDate),
     ]
@@ -114,7 +115,12 @@ impl Detect for Email {
             }
             last = l;
         }
-        if !ok || count < 2 || last.len() < 2 || !last.iter().all(u8::is_ascii_alphabetic) {
+        // The TLD is alphabetic, or an IDN TLD in punycode (`xn--p1ai`).
+        let tld_ok = last.iter().all(u8::is_ascii_alphabetic)
+            || (last.len() > 4
+                && last[..4].eq_ignore_ascii_case(b"xn--")
+                && last[4..].iter().all(u8::is_ascii_alphanumeric));
+        if !ok || count < 2 || last.len() < 2 || !tld_ok {
             return e.max(at + 1);
         }
         // scp-style remote: git@github.com:org/repo.git
@@ -215,15 +221,34 @@ pub(crate) fn open_after(gs: &[Group], j: usize) -> bool {
     j + 1 >= gs.len() || gs.get(j + 1).is_some_and(|g| g.sep[0] == b' ')
 }
 
-/// True when the literal of `hit` stands as a word: no word byte before it and, when it ends
-/// in a word byte, none after it either.
-pub(crate) fn literal_is_word(cx: &Cx<'_>, hit: &Hit) -> bool {
+/// The end of the label word at `hit`, or `None` when the literal is part of another word.
+///
+/// The engine evaluates only the first (shortest) of several literals of one detector that
+/// start at the same offset, so a label may continue past the literal: a plural `s`, or letters
+/// that complete another label of the list ("patient id" + "entifier").
+pub(crate) fn label_end(cx: &Cx<'_>, hit: &Hit, labels: &[&str]) -> Option<usize> {
     let b = cx.bytes;
     if hit.start > 0 && cx.word_at(hit.start - 1) {
-        return false;
+        return None;
     }
     let last_word = hit.end > hit.start && b.get(hit.end - 1).is_some_and(|c| is_word_byte(*c));
-    !(last_word && cx.word_at(hit.end))
+    if !last_word || !cx.word_at(hit.end) {
+        return Some(hit.end);
+    }
+    let mut e = hit.end;
+    while e < b.len() && e - hit.end < 12 && b[e].is_ascii_alphabetic() {
+        e += 1;
+    }
+    if cx.word_at(e) {
+        return None;
+    }
+    let word = b.get(hit.start..e)?;
+    let tail = b.get(hit.end..e)?;
+    let ok = tail.eq_ignore_ascii_case(b"s")
+        || labels
+            .iter()
+            .any(|l| l.as_bytes().eq_ignore_ascii_case(word));
+    ok.then_some(e)
 }
 
 /// Words that may stand between a label and its value ("MRN **no.** 123", "account **number
@@ -369,16 +394,16 @@ impl Detect for Labelled {
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        if !literal_is_word(cx, hit) {
-            return hit.end;
-        }
+        let Some(label_end) = label_end(cx, hit, self.labels) else {
+            return hit.start + 1;
+        };
         if let Some(neg) = self.not_after {
             if cx.cue_before(neg, hit.start, 24) {
-                return hit.end;
+                return hit.start + 1;
             }
         }
-        let Some((s, e)) = value_after(cx, hit.end, LABEL_GAP, self.max_value) else {
-            return hit.end;
+        let Some((s, e)) = value_after(cx, label_end, LABEL_GAP, self.max_value) else {
+            return hit.start + 1;
         };
         if let Some(v) = cx.bytes.get(s..e) {
             if (self.check)(v) {
@@ -386,7 +411,7 @@ impl Detect for Labelled {
                 return e;
             }
         }
-        hit.end
+        hit.start + 1
     }
 }
 
@@ -922,8 +947,8 @@ impl Detect for SsnItin {
 /// IPv4, IPv6 and MAC addresses.
 ///
 /// IPv4: four dot-separated decimal octets 0-255 without leading zeros, not part of a longer
-/// dotted run (`1.2.3.4.5`, OIDs), not glued to letters (`v1.2.3.4`); a CIDR suffix or a port
-/// may follow (`10.0.0.0/8`, `10.0.0.1:8080`) but is not part of the span. Near "version",
+/// dotted run (`1.2.3.4.5`, OIDs), not glued to letters (`v1.2.3.4`); a CIDR prefix length is
+/// part of the span (`10.0.0.0/8`, as in Presidio), a port is not (`10.0.0.1:8080`). Near "version",
 /// "build", "release", "OID" the score drops below the threshold.
 /// IPv6: any form `std::net::Ipv6Addr` parses (full, compressed, `::1`, IPv4-mapped), with an
 /// optional `%zone`; the token must not be glued to other word characters (`std::vec` is not an
@@ -1026,6 +1051,19 @@ impl Network {
                 gs[i + 4].sep != dot
             };
             if open_l && open_r {
+                // A CIDR prefix length belongs to the address: 10.0.0.0/8.
+                let mut e = e;
+                if let Some(p) = gs.get(i + 4) {
+                    let last = i + 4 == n - 1;
+                    if p.sep == [b'/', 0]
+                        && p.len() <= 2
+                        && digits_value(&b[p.s..p.e]).is_some_and(|v| v <= 32)
+                        && (!last || !run.word_after)
+                        && gs.get(i + 5).is_none_or(|q| q.sep != [b'.', 0])
+                    {
+                        e = p.e;
+                    }
+                }
                 let score = if cx.cue_before(&IP_NEG, s, 24) {
                     SCORE_WEAK
                 } else {
@@ -1040,8 +1078,8 @@ impl Network {
     }
 
     /// The hex/colon token around `pos`, classified as a MAC or IPv6 address. Returns the end of
-    /// what was examined.
-    fn hex_token(cx: &mut Cx<'_>, pos: usize) -> usize {
+    /// the reported address, or `None` when nothing was reported.
+    fn hex_token(cx: &mut Cx<'_>, pos: usize) -> Option<usize> {
         const CAP: usize = 48;
         let b = cx.bytes;
         let mut s = pos.min(b.len());
@@ -1052,9 +1090,8 @@ impl Network {
         while e < b.len() && e - pos < CAP && is_hex_tok(b[e]) {
             e += 1;
         }
-        let end = e;
         if (s > 0 && is_hex_tok(b[s - 1])) || (e < b.len() && is_hex_tok(b[e])) {
-            return end; // too long to be an address
+            return None; // too long to be an address
         }
         // Sentence punctuation around the token.
         while s < e && matches!(b[s], b'.' | b'-') {
@@ -1067,23 +1104,24 @@ impl Network {
             e -= 1;
         }
         if e <= s || (s > 0 && is_word_byte(b[s - 1])) {
-            return end;
+            return None;
         }
         let tok = &b[s..e];
         if mac_shape(tok) {
-            if !cx.word_at(e) {
-                cx.emit(Kind::MAC_ADDRESS, s, e, SCORE_STRONG, priority::STRUCTURED);
+            if cx.word_at(e) {
+                return None;
             }
-            return end;
+            cx.emit(Kind::MAC_ADDRESS, s, e, SCORE_STRONG, priority::STRUCTURED);
+            return Some(e);
         }
         if !tok.contains(&b':') || tok.contains(&b'-') || !tok.iter().any(u8::is_ascii_hexdigit) {
-            return end;
+            return None;
         }
         let Some(t) = cx.text.get(s..e) else {
-            return end;
+            return None;
         };
         if t.parse::<std::net::Ipv6Addr>().is_err() {
-            return end;
+            return None;
         }
         // Optional zone id: fe80::1%eth0.
         let mut ze = e;
@@ -1097,7 +1135,20 @@ impl Network {
             }
         }
         if ze == e && cx.word_at(e) {
-            return end;
+            return None;
+        }
+        // A prefix length belongs to the address: 2001:db8::/32.
+        if b.get(ze) == Some(&b'/') {
+            let mut k = ze + 1;
+            while k < b.len() && k - ze <= 3 && b[k].is_ascii_digit() {
+                k += 1;
+            }
+            let ok = k > ze + 1
+                && !cx.word_at(k)
+                && digits_value(&b[ze + 1..k]).is_some_and(|v| v <= 128);
+            if ok {
+                ze = k;
+            }
         }
         let score = if cx.cue_before(&IP_NEG, s, 24) {
             SCORE_WEAK
@@ -1105,7 +1156,7 @@ impl Network {
             SCORE_STRONG
         };
         cx.emit(Kind::IP_ADDRESS, s, ze, score, priority::STRUCTURED);
-        end.max(ze)
+        Some(ze)
     }
 }
 
@@ -1119,9 +1170,7 @@ impl Detect for Network {
     }
 
     fn triggers(&self) -> Vec<Trigger> {
-        let mut lits = vec!["::".to_string()];
-        lits.extend(MAC_LABELS.iter().map(|s| s.to_string()));
-        vec![Trigger::Digits { min_digits: 1 }, Trigger::Literals(lits)]
+        vec![Trigger::Digits { min_digits: 1 }]
     }
 
     fn max_len(&self) -> usize {
@@ -1130,23 +1179,6 @@ impl Detect for Network {
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let b = cx.bytes;
-        if hit.run.digits == 0 {
-            // A literal.
-            if hit.literal == 0 {
-                return Network::hex_token(cx, hit.start);
-            }
-            if !literal_is_word(cx, hit) {
-                return hit.end;
-            }
-            let hi = hit.end.saturating_add(LABEL_GAP);
-            if let Some((s, e)) = cx.find_in(&MAC_RE, hit.end, hi) {
-                if mac_shape(&b[s..e]) && !cx.word_at(e) {
-                    cx.emit(Kind::MAC_ADDRESS, s, e, SCORE_STRONG, priority::STRUCTURED);
-                    return e;
-                }
-            }
-            return hit.end;
-        }
         let run = hit.run;
         if run.groups >= 4 && run.has_sep(DigitRun::SEP_DOT) {
             Network::ipv4(cx, &run);
@@ -1164,9 +1196,58 @@ impl Detect for Network {
             || sep_hex(b.get(run.end), b.get(run.end + 1))
             || sep_hex(before, before2);
         if token {
-            return Network::hex_token(cx, run.start).max(run.end);
+            // Skip past a reported address; otherwise later runs of the same token (an IPv4
+            // after a rejected prefix) still get their own look.
+            if let Some(e) = Network::hex_token(cx, run.start) {
+                return e.max(run.end);
+            }
         }
         run.end
+    }
+}
+
+/// The literal-triggered half of [`Network`]: `::` (IPv6 addresses without digits, such as
+/// `::ffff`) and MAC labels ("MAC", "hwaddr", "physical address", …) followed by an all-letter
+/// MAC (`AA:BB:CC:DD:EE:FF`). A separate detector because the engine's resume offset is per
+/// detector: literal hits, processed first, must not hide earlier digit runs.
+struct NetworkLabels;
+
+impl Detect for NetworkLabels {
+    fn id(&self) -> &'static str {
+        "network"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::IP_ADDRESS, Kind::MAC_ADDRESS]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        let mut lits = vec!["::".to_string()];
+        lits.extend(MAC_LABELS.iter().map(|s| s.to_string()));
+        vec![Trigger::Literals(lits)]
+    }
+
+    fn max_len(&self) -> usize {
+        64
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        if hit.literal == 0 {
+            return Network::hex_token(cx, hit.start).unwrap_or(hit.start + 1);
+        }
+        let Some(le) = label_end(cx, hit, MAC_LABELS) else {
+            return hit.start + 1;
+        };
+        // Every MAC in a short window after the label ("MACs: 00:11:… and AA-BB-…").
+        let hi = le.saturating_add(2 * LABEL_GAP);
+        let mut at = le;
+        while let Some((s, e)) = cx.find_in(&MAC_RE, at, hi) {
+            if mac_shape(&cx.bytes[s..e]) && !cx.word_at(e) {
+                cx.emit(Kind::MAC_ADDRESS, s, e, SCORE_STRONG, priority::STRUCTURED);
+            }
+            at = e;
+        }
+        at
     }
 }
 
@@ -1521,7 +1602,8 @@ mod more_tests {
         for (t, want) in [
             ("from 10.1.2.3 at", "10.1.2.3"),
             ("host=192.168.0.254:8080", "192.168.0.254"),
-            ("net 10.0.0.0/8", "10.0.0.0"),
+            ("net 10.0.0.0/8", "10.0.0.0/8"),
+            ("route 2001:db8::/32.", "2001:db8::/32"),
             ("ip 255.255.255.255.", "255.255.255.255"),
             ("addr ::1 ok", "::1"),
             (
