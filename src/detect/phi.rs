@@ -11,162 +11,14 @@ use std::sync::Arc;
 use once_cell::sync::Lazy;
 
 use super::context::Cues;
-use super::pii::{alnum_counts, split_groups, Labelled};
+use super::pii::Groups;
 use super::{priority, Cx, Detect, DigitRun, Hit, Trigger};
 use super::{SCORE_CONFIRMED, SCORE_STRONG, SCORE_WEAK, SCORE_WITH_CUE};
 use crate::finding::Kind;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
-    vec![
-        Arc::new(LabelledPhi(&MRN)),
-        Arc::new(LabelledPhi(&PATIENT)),
-        Arc::new(LabelledPhi(&INSURANCE)),
-        Arc::new(Mbi),
-        Arc::new(Npi),
-        Arc::new(Dea),
-    ]
+    vec![Arc::new(Mbi), Arc::new(Npi), Arc::new(Dea)]
 }
-
-/// A [`Labelled`] detector held in a static.
-struct LabelledPhi(&'static Lazy<Labelled>);
-
-impl Detect for LabelledPhi {
-    fn id(&self) -> &'static str {
-        self.0.id()
-    }
-    fn kinds(&self) -> Vec<Kind> {
-        self.0.kinds()
-    }
-    fn triggers(&self) -> Vec<Trigger> {
-        self.0.triggers()
-    }
-    fn max_len(&self) -> usize {
-        self.0.max_len()
-    }
-    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        self.0.detect(cx, hit)
-    }
-}
-
-/// 6-12 letters and digits (dashes aside), at least four digits, at most four letters.
-fn mrn_value(v: &[u8]) -> bool {
-    let (d, l) = alnum_counts(v);
-    (6..=12).contains(&(d + l)) && d >= 4 && l <= 4
-}
-
-/// 4-16 letters and digits, at least three digits.
-fn patient_value(v: &[u8]) -> bool {
-    let (d, l) = alnum_counts(v);
-    (4..=16).contains(&(d + l)) && d >= 3
-}
-
-/// 5-20 letters and digits, at least three digits.
-fn insurance_value(v: &[u8]) -> bool {
-    let (d, l) = alnum_counts(v);
-    (5..=20).contains(&(d + l)) && d >= 3
-}
-
-static MRN: Lazy<Labelled> = Lazy::new(|| Labelled {
-    id: "mrn",
-    kind: Kind::MRN,
-    labels: &[
-        "mrn",
-        "mrn#",
-        "mr#",
-        "medical record",
-        "med rec",
-        "med. rec",
-        "record no",
-        "record #",
-        "record number",
-        "chart no",
-        "chart #",
-        "chart number",
-        "hospital number",
-        "hospital no",
-        "hosp no",
-        "hosp #",
-    ],
-    check: mrn_value,
-    max_value: 16,
-    not_after: None,
-    score: SCORE_WITH_CUE,
-    prio: priority::CONTEXTUAL,
-});
-
-static PATIENT: Lazy<Labelled> = Lazy::new(|| Labelled {
-    id: "patient_id",
-    kind: Kind::PATIENT_ID,
-    labels: &[
-        "patient id",
-        "patient-id",
-        "patient_id",
-        "patientid",
-        "patient #",
-        "patient#",
-        "patient no",
-        "patient number",
-        "patient identifier",
-        "pt id",
-        "pt #",
-        "pt#",
-        "pt no",
-        "pt. id",
-        "pat id",
-    ],
-    check: patient_value,
-    max_value: 20,
-    not_after: None,
-    score: SCORE_WITH_CUE,
-    prio: priority::CONTEXTUAL,
-});
-
-static INSURANCE: Lazy<Labelled> = Lazy::new(|| Labelled {
-    id: "insurance_id",
-    kind: Kind::INSURANCE_ID,
-    labels: &[
-        "member id",
-        "member_id",
-        "memberid",
-        "member #",
-        "member#",
-        "member no",
-        "member number",
-        "subscriber id",
-        "subscriber #",
-        "subscriber no",
-        "subscriber number",
-        "policy number",
-        "policy no",
-        "policy #",
-        "policy#",
-        "policy id",
-        "insurance id",
-        "insurance #",
-        "insurance no",
-        "insurance number",
-        "group number",
-        "group no",
-        "group #",
-        "medicare id",
-        "medicare number",
-        "medicare #",
-        "medicare no",
-        "mbi",
-        "medicaid id",
-        "medicaid number",
-        "medicaid #",
-        "medicaid no",
-        "health plan id",
-        "beneficiary id",
-        "plan member id",
-    ],
-    check: insurance_value,
-    max_value: 24,
-    not_after: None,
-    score: SCORE_WITH_CUE,
-    prio: priority::CONTEXTUAL,
-});
 
 // ---------------------------------------------------------------------------------------------
 
@@ -317,8 +169,7 @@ fn ten_digits(b: &[u8], run: &DigitRun) -> bool {
     if run.groups == 1 {
         return true;
     }
-    let mut gs = Vec::with_capacity(3);
-    split_groups(b, run, &mut gs);
+    let gs = Groups::of(b, run);
     gs.len() == 3
         && gs[0].len() == 4
         && gs[1].len() == 3
