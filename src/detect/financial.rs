@@ -157,7 +157,14 @@ impl Detect for CreditCard {
         groups(b, &run, &mut gs);
         let mut digits = [0u8; 19];
         let mut i = 0;
+        // The group after the last card found: a card may start there or after a change of
+        // separator, never in the middle of one grouped number ("1234 5678 9012 3456").
+        let mut next_free = 0;
         while i < gs.len() {
+            if i > 0 && i != next_free && gs[i].2 == gs.get(i + 1).map_or(0, |g| g.2) {
+                i += 1;
+                continue;
+            }
             // Longest valid card starting at group i, with one consistent separator.
             let mut best: Option<usize> = None;
             let mut n = 0;
@@ -201,6 +208,7 @@ impl Detect for CreditCard {
                 cx.emit(Kind::CREDIT_CARD, start, end, score, priority::CHECKSUMMED);
             }
             i = j + 1;
+            next_free = i;
         }
         run.end
     }

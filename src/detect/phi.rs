@@ -257,6 +257,14 @@ static DEA_NEG: Lazy<Cues> = Lazy::new(|| {
         "confirmation",
         "model",
         "product",
+        "lot",
+        "batch",
+        "recall",
+        "recalled",
+        "item",
+        "catalog",
+        "po",
+        "sku",
     ])
 });
 

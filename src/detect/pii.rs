@@ -160,7 +160,7 @@ impl Group {
 
 /// More groups than this in one run are not looked at (no id we detect has more than a handful;
 /// the cap keeps the work per run bounded by the run).
-pub(crate) const MAX_GROUPS: usize = 32;
+pub(crate) const MAX_GROUPS: usize = 16;
 
 /// The digit groups of a run, on the stack (detectors run per digit run: no allocation).
 pub(crate) struct Groups {
@@ -416,6 +416,28 @@ static PHONE_NEG: Lazy<WordCues> = Lazy::new(|| {
         "receipt",
         "claim",
         "case",
+        "code",
+        "pin",
+        "passcode",
+        "example",
+        "eg",
+        "sample",
+        "regex",
+        "pattern",
+        "format",
+        "placeholder",
+        "dummy",
+        "fake",
+        "record",
+        "chart",
+        "hospital",
+        "medical",
+        "group",
+        "subscriber",
+        "medicare",
+        "medicaid",
+        "insurance",
+        "id",
     ])
 });
 
@@ -597,6 +619,19 @@ impl Phone {
     }
 }
 
+/// `555-555-5555`, `000-000-0000`, `123-456-7890`: digits of one kind, or counting up.
+fn placeholder(v: &[u8]) -> bool {
+    let mut d = v.iter().filter(|c| c.is_ascii_digit());
+    let first = d.next().copied();
+    let one_kind = v
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .all(|c| Some(*c) == first);
+    let digits: Vec<u8> = v.iter().copied().filter(u8::is_ascii_digit).collect();
+    let tail = digits.len().saturating_sub(10);
+    one_kind || digits.get(tail..) == Some(&b"1234567890"[..])
+}
+
 impl Detect for Phone {
     fn id(&self) -> &'static str {
         "phone"
@@ -616,10 +651,22 @@ impl Detect for Phone {
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let run = hit.run;
-        if run.word_before || run.digits > 15 * MAX_GROUPS {
+        // Times, dates with slashes, ratios: never part of a number we report.
+        if run.word_before
+            || run.digits > 15 * MAX_GROUPS
+            || run.has_sep(DigitRun::SEP_COLON | DigitRun::SEP_SLASH)
+        {
             return run.end;
         }
         let b = cx.bytes;
+        // One group: only +E.164 or a bare number after a phone word can be a phone number.
+        if run.groups == 1
+            && !(run.start > 0 && b[run.start - 1] == b'+')
+            && !(10..=11).contains(&run.digits)
+            && !(b[run.start] == b'0' && run.digits >= 9)
+        {
+            return run.end;
+        }
         let gs = Groups::of(b, &run);
         let n = gs.len();
         let glued_end = |e: usize| -> bool {
@@ -636,7 +683,10 @@ impl Detect for Phone {
                 continue;
             }
             if let Some((first, j, score, _)) = Phone::at(b, &run, &gs, i) {
-                if open_after(&gs, j) && !glued_end(gs[j].e) {
+                if open_after(&gs, j)
+                    && !glued_end(gs[j].e)
+                    && !placeholder(&b[gs[first].s..gs[j].e])
+                {
                     let (s, e) = (gs[first].s, gs[j].e);
                     // Keep a leading '+' or '(' in the span.
                     let s = match b.get(s.wrapping_sub(1)) {
@@ -857,8 +907,9 @@ struct Network;
 static IP_NEG: Lazy<WordCues> = Lazy::new(|| {
     WordCues::new(&[
         "version", "ver", "v", "build", "release", "oid", "snmp", "mib", "firmware", "fw", "sdk",
-        "rev", "revision", "section", "chapter", "figure", "fig", "table", "step", "clause",
-        "rule", "node", "package", "pkg", "python", "java", "npm",
+        "rev", "revision", "section", "chapter", "figure", "fig", "clause", "package", "pkg",
+        "python", "java", "npm", "kernel", "chrome", "firefox", "browser", "driver", "upgraded",
+        "upgrade", "updated", "patch", "bump",
     ])
 });
 
@@ -869,8 +920,8 @@ fn is_hex_tok(c: u8) -> bool {
 
 /// Reject all-zero and broadcast MACs; checks shape (`text` is the candidate).
 fn mac_shape(t: &[u8]) -> bool {
-    let hex: Vec<u8> = t.iter().copied().filter(u8::is_ascii_hexdigit).collect();
-    if hex.len() != 12 {
+    let hex = || t.iter().copied().filter(u8::is_ascii_hexdigit);
+    if hex().count() != 12 {
         return false;
     }
     let ok = match t.len() {
@@ -894,7 +945,7 @@ fn mac_shape(t: &[u8]) -> bool {
         }),
         _ => false,
     };
-    ok && !hex.iter().all(|&c| c == b'0') && !hex.iter().all(|&c| c == b'f' || c == b'F')
+    ok && !hex().all(|c| c == b'0') && !hex().all(|c| c == b'f' || c == b'F')
 }
 
 impl Network {
@@ -945,7 +996,7 @@ impl Network {
                         e = p.e;
                     }
                 }
-                let score = if IP_NEG.before(b, s, 24) {
+                let score = if IP_NEG.before(b, s, 48) {
                     SCORE_WEAK
                 } else {
                     SCORE_STRONG
@@ -1034,7 +1085,7 @@ impl Network {
                 ze = k;
             }
         }
-        let score = if IP_NEG.before(b, s, 24) {
+        let score = if IP_NEG.before(b, s, 48) {
             SCORE_WEAK
         } else {
             SCORE_STRONG
@@ -1562,7 +1613,10 @@ fn value_ok(label: Label, v: &[u8]) -> bool {
             v.len() == 9 && v[1..].iter().all(u8::is_ascii_digit) && v[0].is_ascii_alphanumeric()
         }
         Label::Account => {
-            (6..=17).contains(&d) && v.iter().all(|c| c.is_ascii_digit() || *c == b'-')
+            // Digits and dashes, not date-shaped (a CSV header "account" over a date column).
+            let date =
+                v.len() == 10 && ((v[4] == b'-' && v[7] == b'-') || (v[2] == b'-' && v[5] == b'-'));
+            (6..=17).contains(&d) && !date && v.iter().all(|c| c.is_ascii_digit() || *c == b'-')
         }
         Label::Birth => false,
     }
@@ -1630,7 +1684,8 @@ impl Detect for LabelledValues {
         // If the letters before the digits are themselves the label (MRN-884213), the value
         // starts at the digits.
         let label = label_before(b, s).or_else(|| {
-            if s < run.start {
+            // Only a label joined by punctuation ("MRN-884213"), not glued ("MRN00482913").
+            if s < run.start && !b[run.start - 1].is_ascii_alphabetic() {
                 label_before(b, run.start).map(|l| {
                     s = run.start;
                     l
