@@ -109,7 +109,7 @@ fn luhn_digits(d: &[u8]) -> bool {
             x
         };
     }
-    d.len() >= 2 && sum % 10 == 0
+    d.len() >= 2 && sum.is_multiple_of(10)
 }
 
 /// The digit groups of a run: `(start, end)` byte offsets and the separator before each group.
@@ -169,16 +169,15 @@ impl Detect for CreditCard {
             let mut best: Option<usize> = None;
             let mut n = 0;
             let sep = gs.get(i + 1).map(|g| g.2).unwrap_or(0);
-            for j in i..gs.len() {
-                if j > i && (gs[j].2 != sep || !matches!(sep, b' ' | b'-')) {
+            for (j, &(s, e, gsep)) in gs.iter().enumerate().skip(i) {
+                if j > i && (gsep != sep || !matches!(sep, b' ' | b'-')) {
                     break;
                 }
-                let (s, e, _) = gs[j];
                 if n + (e - s) > 19 {
                     break;
                 }
-                for k in s..e {
-                    digits[n] = b[k] - b'0';
+                for &c in &b[s..e] {
+                    digits[n] = c - b'0';
                     n += 1;
                 }
                 if n >= 12 && card_brand_ok(&digits[..n]) && luhn_digits(&digits[..n]) {

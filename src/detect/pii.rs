@@ -660,11 +660,9 @@ impl Detect for Phone {
         }
         let b = cx.bytes;
         // One group: only +E.164 or a bare number after a phone word can be a phone number.
-        if run.groups == 1
-            && !(run.start > 0 && b[run.start - 1] == b'+')
-            && !(10..=11).contains(&run.digits)
-            && !(b[run.start] == b'0' && run.digits >= 9)
-        {
+        let plus = run.start > 0 && b[run.start - 1] == b'+';
+        let trunk = b[run.start] == b'0' && run.digits >= 9;
+        if run.groups == 1 && !plus && !trunk && !(10..=11).contains(&run.digits) {
             return run.end;
         }
         let gs = Groups::of(b, &run);
@@ -970,15 +968,16 @@ impl Network {
             }
             let (s, e) = (gs[i].s, gs[i + 3].e);
             let open_l = if i == 0 {
-                !run.word_before
-                    && !(s >= 2 && b[s - 1] == b'.' && is_word_byte(b[s - 2]))
-                    && !(s >= 1 && b[s - 1] == b'-' && s >= 2 && b[s - 2].is_ascii_alphabetic())
+                let dotted_word = s >= 2 && b[s - 1] == b'.' && is_word_byte(b[s - 2]);
+                let dashed_word = s >= 2 && b[s - 1] == b'-' && b[s - 2].is_ascii_alphabetic();
+                !(run.word_before || dotted_word || dashed_word)
             } else {
                 gs[i].sep != dot
             };
             let open_r = if i + 3 == n - 1 {
-                !run.word_after
-                    && !(b.get(e) == Some(&b'.') && b.get(e + 1).is_some_and(|c| is_word_byte(*c)))
+                let dotted_word =
+                    b.get(e) == Some(&b'.') && b.get(e + 1).is_some_and(|c| is_word_byte(*c));
+                !run.word_after && !dotted_word
             } else {
                 gs[i + 4].sep != dot
             };
@@ -1585,17 +1584,14 @@ fn value_token(b: &[u8], s: usize, max: usize) -> Option<usize> {
     let mut e = s;
     while e < b.len() && e - s <= max {
         let c = b[e];
-        if c.is_ascii_alphanumeric() {
-            e += 1;
-        } else if c == b'-'
+        let inner_dash = c == b'-'
             && e > s
             && b[e - 1].is_ascii_alphanumeric()
-            && b.get(e + 1).is_some_and(u8::is_ascii_alphanumeric)
-        {
-            e += 1;
-        } else {
+            && b.get(e + 1).is_some_and(u8::is_ascii_alphanumeric);
+        if !(c.is_ascii_alphanumeric() || inner_dash) {
             break;
         }
+        e += 1;
     }
     let glued = b.get(e).is_some_and(|c| is_word_byte(*c));
     (e > s && e - s <= max && !glued).then_some(e)
@@ -1686,10 +1682,7 @@ impl Detect for LabelledValues {
         let label = label_before(b, s).or_else(|| {
             // Only a label joined by punctuation ("MRN-884213"), not glued ("MRN00482913").
             if s < run.start && !b[run.start - 1].is_ascii_alphabetic() {
-                label_before(b, run.start).map(|l| {
-                    s = run.start;
-                    l
-                })
+                label_before(b, run.start).inspect(|_| s = run.start)
             } else {
                 None
             }
