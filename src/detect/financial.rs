@@ -11,7 +11,7 @@ use super::{SCORE_CONFIRMED, SCORE_WEAK};
 use crate::finding::Kind;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
-    vec![Arc::new(CreditCard), Arc::new(Iban), Arc::new(AbaRouting)]
+    vec![Arc::new(CreditCard), Arc::new(AbaRouting)]
 }
 
 /// Payment card numbers: 13-19 digits, ungrouped or in groups joined by one consistent space or
@@ -222,7 +222,7 @@ impl Detect for CreditCard {
 /// The engine triggers on the digits after the country code (`GB82 WEST …` → `82`); the
 /// detector looks back for the two letters and reads exactly the national length forward,
 /// across letter groups. The IBAN outranks the card- or account-shaped digits inside it.
-struct Iban;
+pub(crate) struct Iban;
 
 impl Detect for Iban {
     fn id(&self) -> &'static str {

@@ -17,7 +17,7 @@ use super::{SCORE_CONFIRMED, SCORE_STRONG, SCORE_WEAK, SCORE_WITH_CUE};
 use crate::finding::Kind;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
-    vec![Arc::new(Mbi), Arc::new(Npi), Arc::new(Dea)]
+    vec![Arc::new(Npi), Arc::new(Dea)]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -27,7 +27,7 @@ pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
 ///
 /// The dashed form is distinctive and reported without context; the undashed form needs a
 /// Medicare word nearby ("medicare", "MBI", "beneficiary", "CMS", "member").
-struct Mbi;
+pub(crate) struct Mbi;
 
 static MBI_CUES: Lazy<Cues> = Lazy::new(|| {
     Cues::new([

@@ -18,9 +18,56 @@ pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
         Arc::new(Email),
         Arc::new(Phone),
         Arc::new(SsnItin),
-        Arc::new(Network),
-        Arc::new(LabelledValues),
+        Arc::new(ShortRuns),
     ]
+}
+
+/// One engine dispatch for the detectors that look at every digit run (min_digits 1-2):
+/// network addresses, labelled values, Medicare MBIs and IBANs.
+///
+/// The engine calls each digit detector once per run; on logs (a digit run every few bytes)
+/// four separate detectors cost more in dispatch than in detection. Their findings carry this
+/// detector's id. Each part skips cheaply on runs it cannot use; the resume offset is the
+/// furthest end any part reported (later runs inside an address, value or IBAN are skipped by
+/// all parts, which never find anything inside one another's findings).
+struct ShortRuns;
+
+impl Detect for ShortRuns {
+    fn id(&self) -> &'static str {
+        "short_runs"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        let mut k = Network.kinds();
+        k.extend(LabelledValues.kinds());
+        k.extend(super::phi::Mbi.kinds());
+        k.extend(super::financial::Iban.kinds());
+        k.sort();
+        k.dedup();
+        k
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 1 }]
+    }
+
+    fn max_len(&self) -> usize {
+        Network
+            .max_len()
+            .max(LabelledValues.max_len())
+            .max(super::phi::Mbi.max_len())
+            .max(super::financial::Iban.max_len())
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let mut r = Network.detect(cx, hit);
+        r = r.max(LabelledValues.detect(cx, hit));
+        r = r.max(super::phi::Mbi.detect(cx, hit));
+        if hit.run.digits >= 2 {
+            r = r.max(super::financial::Iban.detect(cx, hit));
+        }
+        r
+    }
 }
 
 /// Email addresses, found from each `@` by walking the local part back and the domain forward.
@@ -665,6 +712,13 @@ impl Detect for Phone {
         if run.groups == 1 && !plus && !trunk && !(10..=11).contains(&run.digits) {
             return run.end;
         }
+        // ISO dates (2024-06-13) are the most common multi-group runs in logs.
+        if run.end - run.start == 10
+            && b.get(run.start + 4) == Some(&b'-')
+            && b.get(run.start + 7) == Some(&b'-')
+        {
+            return run.end;
+        }
         let gs = Groups::of(b, &run);
         let n = gs.len();
         let glued_end = |e: usize| -> bool {
@@ -714,7 +768,11 @@ impl Detect for Phone {
             && n > 0
             && !glued_end(run.end)
             && Phone::cued_shape(b, &run, &gs)
-            && PHONE_CUES.before(b, run.start, super::CONTEXT_BEFORE)
+            && PHONE_CUES.before(
+                b,
+                run.start,
+                if n == 1 { 32 } else { super::CONTEXT_BEFORE },
+            )
             && !PHONE_NEG.before(b, run.start, 32)
         {
             let s = if run.start > 0 && b[run.start - 1] == b'(' {
@@ -995,7 +1053,7 @@ impl Network {
                         e = p.e;
                     }
                 }
-                let score = if IP_NEG.before(b, s, 48) {
+                let score = if IP_NEG.before(b, s, 32) {
                     SCORE_WEAK
                 } else {
                     SCORE_STRONG
@@ -1048,7 +1106,13 @@ impl Network {
             cx.emit(Kind::MAC_ADDRESS, s, e, SCORE_STRONG, priority::STRUCTURED);
             return Ok(e);
         }
-        if !tok.contains(&b':') || tok.contains(&b'-') || !tok.iter().any(u8::is_ascii_hexdigit) {
+        // IPv6 needs "::", or eight groups (seven colons; six before an embedded IPv4): times
+        // such as 10:22:33.123 stop here without a parse.
+        let colons = tok.iter().filter(|&&c| c == b':').count();
+        let v6_shape = tok.windows(2).any(|w| w == b"::")
+            || colons == 7
+            || (colons == 6 && tok.contains(&b'.'));
+        if !v6_shape || tok.contains(&b'-') || !tok.iter().any(u8::is_ascii_hexdigit) {
             return Err(skip);
         }
         let Some(t) = cx.text.get(s..e) else {
@@ -1084,7 +1148,7 @@ impl Network {
                 ze = k;
             }
         }
-        let score = if IP_NEG.before(b, s, 48) {
+        let score = if IP_NEG.before(b, s, 32) {
             SCORE_WEAK
         } else {
             SCORE_STRONG
@@ -1115,7 +1179,11 @@ impl Detect for Network {
         let b = cx.bytes;
         let run = hit.run;
         debug_assert!(hit.end == run.end && hit.literal == 0);
-        if run.groups >= 4 && run.has_sep(DigitRun::SEP_DOT) {
+        // Three dots at least before splitting the run (times like 10:22:33.123 have one).
+        if run.groups >= 4
+            && run.has_sep(DigitRun::SEP_DOT)
+            && b[run.start..run.end].iter().filter(|&&c| c == b'.').count() >= 3
+        {
             Network::ipv4(cx, &run);
         }
         let hexish = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_hexdigit() || *c == b':');
