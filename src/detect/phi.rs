@@ -1,10 +1,13 @@
-//! PHI detectors: medical record numbers, patient and insurance ids, NPI, DEA.
+//! PHI detectors: NPI, DEA and Medicare MBI.
 //!
 //! Medical record numbers, patient ids and insurance member ids have no structure of their own:
 //! they are reported only right after their label (`MRN: 00482913`, `Patient ID PT-55012`,
-//! `Member ID XWB123456789`). NPI and DEA numbers carry a checksum ([`crate::validate::npi`],
-//! [`crate::validate::dea`]). Medicare Beneficiary Identifiers have a strict per-position
-//! alphabet and are reported as `insurance_id`.
+//! `Member ID XWB123456789`) by the labelled-value detector in [`super::pii`]. NPI and DEA
+//! numbers carry a checksum ([`crate::validate::npi`], [`crate::validate::dea`]): an NPI also
+//! needs an NPI word (one ten-digit number in ten passes the check), a DEA number is reported
+//! without one unless a lot/order/tracking word is near. Medicare Beneficiary Identifiers have a
+//! strict per-position alphabet and are reported as `insurance_id`: the dashed form on its own,
+//! the undashed form with a Medicare word.
 
 use std::sync::Arc;
 

@@ -1,8 +1,27 @@
-//! PII detectors: email, phone, national ids, network addresses, dates of birth.
+//! PII detectors: email, phone, SSN/ITIN, network addresses, and the label-only kinds (passport,
+//! date of birth, and for the PHI/financial families MRN, patient id, insurance id, bank
+//! account).
 //!
-//! Also the small helpers the PHI and financial families share: digit groups of a run, cue-word
-//! triggers checked as whole words, and the "value after a label" reader used by every
-//! context-only kind (`MRN: …`, `account no. …`, `passport …`).
+//! What is reported, in short (each detector's docs have the details):
+//!
+//! | kind | reported when |
+//! |---|---|
+//! | `email` | `local@domain.tld`, alphabetic or punycode TLD, not inside a URI or an scp remote |
+//! | `phone` | NANP written as a number (`(415) 555-0132`, `415-555-0132`, `+1 …`) or `+CC` E.164; bare or national formats only after a phone word |
+//! | `us_ssn` / `us_itin` | `3-2-4` with dashes or spaces passing the SSA / ITIN rules; bare nine digits only after an SSN / ITIN word |
+//! | `ip_address` | IPv4 (octets 0-255, no leading zeros, not in a longer dotted run, optional CIDR) and IPv6 (what `std::net` parses, zone and prefix kept) |
+//! | `mac_address` | six hex pairs with one `:`/`-`, or Cisco `xxxx.xxxx.xxxx`, not all-zero/broadcast |
+//! | `us_passport`, `date_of_birth`, `mrn`, `patient_id`, `insurance_id`, `bank_account` | a value of the right shape right after its label (`Passport No:`, `DOB`, `MRN#`, …) |
+//!
+//! Guarantees: every detector is called by the engine on one trigger (an `@`, a digit run), reads
+//! a bounded window around it and returns past what it examined, so scans stay linear (unit tests
+//! scan a megabyte of `1`, `1-`, `1.1.`, `::`, `@`, labels and IBAN prefixes). No indexing is
+//! unchecked on untrusted offsets without a bound proven just before it. Ambiguous values (bare
+//! nine or ten digits, dates) are never reported without their context word; negative words
+//! ("order", "version", "example", …) push the score below the default threshold.
+//!
+//! Performance notes: no detector here uses a literal trigger (see [`LabelledValues`]); cue words
+//! in hot paths are matched word by word ([`WordCues`]); digit groups live on the stack.
 
 use std::sync::Arc;
 
@@ -285,7 +304,7 @@ pub(crate) fn open_after(gs: &[Group], j: usize) -> bool {
     j + 1 >= gs.len() || gs.get(j + 1).is_some_and(|g| g.sep[0] == b' ')
 }
 
-/// Single cue words matched word by word: faster than [`Cues`] in the hot paths (an
+/// Single cue words matched word by word: faster than [`Cues`](super::context::Cues) in the hot paths (an
 /// Aho-Corasick automaton over several case-insensitive words has no prefilter and walks every
 /// byte of the window; here a window costs one pass over its letters and a length/first-letter
 /// bit test per word).
@@ -2062,6 +2081,28 @@ mod more_tests {
 #[cfg(test)]
 mod label_tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        /// Digit runs, separators, labels and letters in any order never panic and give spans on
+        /// char boundaries.
+        #[test]
+        fn scanner_never_panics_on_digit_soup(
+            parts in proptest::collection::vec(prop_oneof![
+                "[0-9]{1,12}", "[-. /:()+#=]{1,2}", "[a-fA-F]{1,4}", "é|€|日",
+                Just("MRN".to_string()), Just("DOB ".to_string()), Just("account ".to_string()),
+                Just("GB82".to_string()), Just("::".to_string()), Just("SSN".to_string()),
+                Just("phone".to_string()), Just("1EG4".to_string()),
+            ], 0..40)
+        ) {
+            let text: String = parts.concat();
+            for f in crate::Scanner::builtin().scan(&text) {
+                prop_assert!(text.is_char_boundary(f.start()) && text.is_char_boundary(f.end()));
+                prop_assert!(f.start() < f.end() && f.end() <= text.len());
+            }
+        }
+    }
 
     #[test]
     fn quick_filter_agrees_with_classify() {
