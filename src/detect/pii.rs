@@ -608,7 +608,8 @@ impl Phone {
             if gd.len() == 11 && gd[0] == b'1' && nanp_ok(&gd[1..4], &gd[4..7]) {
                 return Some((i, i, SCORE_STRONG, false));
             }
-            if gd[0] == b'0' || gd.len() > 15 {
+            // +1 is NANP: it had its chance above.
+            if gd[0] == b'0' || gd.len() > 15 || gd == b"1" {
                 return None;
             }
             if gd[0] == b'1' && gd.len() > 1 && gd.len() != 11 {
@@ -660,6 +661,10 @@ impl Phone {
                 11 => (d[0] == b'1' && nanp_ok(&d[1..4], &d[4..7])) || d[0] == b'0',
                 _ => d[0] == b'0' && d.len() >= 9,
             };
+        }
+        // "+…" numbers had their E.164 check; "1 …" is NANP and had its check too.
+        if run.start > 0 && b[run.start - 1] == b'+' || b.get(gs[0].s..gs[0].e) == Some(b"1") {
+            return false;
         }
         // After the first group (a trunk or country prefix), groups have two digits or more:
         // 10.0.135.1, 1.2.3.4567 are not phone numbers.
@@ -927,6 +932,11 @@ impl Detect for SsnItin {
                 }
             }
             let text = std::str::from_utf8(&buf).unwrap_or_default();
+            // 999-99-9999, 900-90-0000-style fillers: a single repeated digit is a placeholder.
+            if buf.iter().all(|&c| c == buf[0]) {
+                i = j + 1;
+                continue;
+            }
             let (kind, cues) = if crate::validate::us_itin(text) {
                 (Kind::US_ITIN, &*ITIN_CUES)
             } else if crate::validate::us_ssn(text) {
@@ -1617,6 +1627,7 @@ fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> 
     let mut i = value_start;
     let mut filler = false;
     let mut month: Option<usize> = None;
+    let mut saw_id = false;
     let mut buf = [0u8; 20];
     for _ in 0..5 {
         let (k, hash) = skip_punct_back(b, i, lim);
@@ -1624,13 +1635,18 @@ fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> 
         let (ws, n) = word_before(b, k, lim, &mut buf)?;
         let w = buf.get(..n)?;
         match classify(w) {
-            Word::Filler => filler = true,
+            Word::Filler => {
+                filler = true;
+                // "account id" is a login or cloud account, not a bank account number.
+                saw_id |= w == b"id" || w == b"ids";
+            }
             Word::Month if month.is_none() && !filler => month = Some(ws),
             Word::Head(label, needs_filler) => {
                 if needs_filler && !filler {
                     return None;
                 }
-                if month.is_some() && label != Label::Birth {
+                if (month.is_some() && label != Label::Birth) || (saw_id && label == Label::Account)
+                {
                     return None;
                 }
                 if matches!(label, Label::Account | Label::Insurance) {
