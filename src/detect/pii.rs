@@ -945,7 +945,12 @@ impl Detect for SsnItin {
                 i = j + 1;
                 continue;
             };
-            let cued = cues.near(b, s, e);
+            // Bare nine digits are common in logs: their cue must come just before them.
+            let cued = if sep == 0 {
+                cues.before(b, s, 32)
+            } else {
+                cues.near(b, s, e)
+            };
             let score = if cued {
                 if sep == 0 || sep == b'.' {
                     SCORE_WITH_CUE
@@ -1222,7 +1227,13 @@ impl Detect for Network {
         };
         let before = run.start.checked_sub(1).and_then(|k| b.get(k));
         let before2 = run.start.checked_sub(2).and_then(|k| b.get(k));
-        let token = run.has_sep(DigitRun::SEP_COLON)
+        // A run of digits alone is an IPv6 address only with eight groups ("::" splits runs and
+        // shows as a ':' neighbour), a MAC only with six pairs or Cisco's 4.4.4: times such as
+        // 10:22:33.123 never reach the token scan.
+        let digits_only_shape = (run.groups >= 6
+            && run.has_sep(DigitRun::SEP_COLON | DigitRun::SEP_DASH))
+            || (run.groups == 3 && run.end - run.start == 14 && run.has_sep(DigitRun::SEP_DOT));
+        let token = digits_only_shape
             || hexish(b.get(run.end))
             || hexish(before)
             || sep_hex(b.get(run.end), b.get(run.end + 1))
@@ -1976,6 +1987,7 @@ mod more_tests {
             ("route 2001:db8::/32.", "2001:db8::/32"),
             ("ip 255.255.255.255.", "255.255.255.255"),
             ("addr ::1 ok", "::1"),
+            ("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"),
             (
                 "fe80::1ff:fe23:4567:890a%eth0 up",
                 "fe80::1ff:fe23:4567:890a%eth0",
@@ -2016,6 +2028,9 @@ mod more_tests {
             ("My MAC address is 00:1A:2B:3C:4D:5E", "00:1A:2B:3C:4D:5E"),
             ("hw 01-b3-4a-67-d9-cf.", "01-b3-4a-67-d9-cf"),
             ("Cisco MAC: 0012.3456.789A", "0012.3456.789A"),
+            ("digits only 00:11:22:33:44:55", "00:11:22:33:44:55"),
+            ("dashes 12-34-56-78-90-12", "12-34-56-78-90-12"),
+            ("cisco 0012.3456.7890", "0012.3456.7890"),
             ("Physical address is aabb.ccdd.eef0", "aabb.ccdd.eef0"),
         ] {
             assert_eq!(found(Kind::MAC_ADDRESS, t), [want], "{t}");
