@@ -1,15 +1,24 @@
-//! Financial detectors: payment cards, IBAN, ABA routing numbers, bank accounts.
+//! Financial detectors: payment cards, IBAN, ABA routing numbers (bank accounts are labelled
+//! values, see [`super::pii`]).
+//!
+//! Every kind here is confirmed by a checksum: Luhn with issuer prefixes and lengths for cards,
+//! mod-97 with the national length for IBANs (found from the check digits after the country
+//! code, read forward across letter groups), 3-7-1 for ABA numbers (which also need a routing
+//! word: one nine-digit number in ten passes). Priorities make an IBAN win over the card- or
+//! account-shaped digits inside it.
 
 use std::sync::Arc;
 
 use once_cell::sync::Lazy;
 
 use super::context::Cues;
+use super::pii::Groups;
 use super::{priority, Cx, Detect, DigitRun, Hit, Trigger};
+use super::{SCORE_CONFIRMED, SCORE_WEAK};
 use crate::finding::Kind;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
-    vec![Arc::new(CreditCard)]
+    vec![Arc::new(CreditCard), Arc::new(AbaRouting)]
 }
 
 /// Payment card numbers: 13-19 digits, ungrouped or in groups joined by one consistent space or
@@ -86,6 +95,8 @@ fn card_brand_ok(d: &[u8]) -> bool {
             _ => false,
         },
         Some(6) => (16..=19).contains(&n),
+        // UATP (airline) cards: accepted only with a card word, see `CreditCard::detect`.
+        Some(1) => n == 15,
         _ => false,
     }
 }
@@ -105,7 +116,7 @@ fn luhn_digits(d: &[u8]) -> bool {
             x
         };
     }
-    d.len() >= 2 && sum % 10 == 0
+    d.len() >= 2 && sum.is_multiple_of(10)
 }
 
 /// The digit groups of a run: `(start, end)` byte offsets and the separator before each group.
@@ -153,21 +164,27 @@ impl Detect for CreditCard {
         groups(b, &run, &mut gs);
         let mut digits = [0u8; 19];
         let mut i = 0;
+        // The group after the last card found: a card may start there or after a change of
+        // separator, never in the middle of one grouped number ("1234 5678 9012 3456").
+        let mut next_free = 0;
         while i < gs.len() {
+            if i > 0 && i != next_free && gs[i].2 == gs.get(i + 1).map_or(0, |g| g.2) {
+                i += 1;
+                continue;
+            }
             // Longest valid card starting at group i, with one consistent separator.
             let mut best: Option<usize> = None;
             let mut n = 0;
             let sep = gs.get(i + 1).map(|g| g.2).unwrap_or(0);
-            for j in i..gs.len() {
-                if j > i && (gs[j].2 != sep || !matches!(sep, b' ' | b'-')) {
+            for (j, &(s, e, gsep)) in gs.iter().enumerate().skip(i) {
+                if j > i && (gsep != sep || !matches!(sep, b' ' | b'-')) {
                     break;
                 }
-                let (s, e, _) = gs[j];
                 if n + (e - s) > 19 {
                     break;
                 }
-                for k in s..e {
-                    digits[n] = b[k] - b'0';
+                for &c in &b[s..e] {
+                    digits[n] = c - b'0';
                     n += 1;
                 }
                 if n >= 12 && card_brand_ok(&digits[..n]) && luhn_digits(&digits[..n]) {
@@ -186,7 +203,8 @@ impl Detect for CreditCard {
                 (start > 0 && b[start - 1] == b'.' && start > 1 && b[start - 2].is_ascii_digit())
                     || (b.get(end) == Some(&b'.')
                         && b.get(end + 1).is_some_and(u8::is_ascii_digit));
-            if !glued && !numeric {
+            let uatp_without_cue = b[start] == b'1' && !cx.cue_near(&CARD_CUES, start, end);
+            if !glued && !numeric && !uatp_without_cue {
                 let mut score = 0.9;
                 if cx.cue_near(&CARD_NEGATIVE_CUES, start, end)
                     && !cx.cue_near(&CARD_CUES, start, end)
@@ -196,12 +214,182 @@ impl Detect for CreditCard {
                 cx.emit(Kind::CREDIT_CARD, start, end, score, priority::CHECKSUMMED);
             }
             i = j + 1;
+            next_free = i;
         }
         run.end
     }
 }
 
 // -- financial: more detectors --
+
+/// International Bank Account Numbers: a country code with a national IBAN length, two check
+/// digits, the BBAN, optionally in groups separated by single spaces or dashes, upper or lower
+/// case, confirmed by mod-97 ([`crate::validate::iban`]).
+///
+/// The engine triggers on the digits after the country code (`GB82 WEST …` → `82`); the
+/// detector looks back for the two letters and reads exactly the national length forward,
+/// across letter groups. The IBAN outranks the card- or account-shaped digits inside it.
+pub(crate) struct Iban;
+
+impl Detect for Iban {
+    fn id(&self) -> &'static str {
+        "iban"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::IBAN]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 2 }]
+    }
+
+    fn max_len(&self) -> usize {
+        34 + 16
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let run = hit.run;
+        if !run.word_before {
+            return run.end;
+        }
+        let b = cx.bytes;
+        let Some(s) = run.start.checked_sub(2) else {
+            return run.end;
+        };
+        let (c0, c1) = (b[s], b[s + 1]);
+        if !c0.is_ascii_alphabetic()
+            || !c1.is_ascii_alphabetic()
+            || (s > 0 && cx.word_at(s - 1))
+            || c0.is_ascii_uppercase() != c1.is_ascii_uppercase()
+        {
+            return run.end;
+        }
+        // Two check digits right after the country code.
+        if !b.get(run.start + 1).is_some_and(u8::is_ascii_digit) {
+            return run.end;
+        }
+        let Some(len) = cx
+            .text
+            .get(s..s + 2)
+            .and_then(crate::validate::iban_length_for)
+        else {
+            return run.end;
+        };
+        // Read exactly `len` alphanumerics, single spaces or dashes between them.
+        let mut n = 0;
+        let mut e = s;
+        while e < b.len() && n < len {
+            let c = b[e];
+            if c.is_ascii_alphanumeric() {
+                n += 1;
+                e += 1;
+            } else if matches!(c, b' ' | b'-')
+                && n >= 4
+                && b.get(e + 1).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                e += 1;
+            } else {
+                break;
+            }
+        }
+        if n != len || cx.word_at(e) {
+            return run.end;
+        }
+        let Some(v) = cx.text.get(s..e) else {
+            return run.end;
+        };
+        // One case throughout: `GI75 aWBK …` is a typo or something else.
+        let upper = c0.is_ascii_uppercase();
+        let one_case = v
+            .bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .all(|c| c.is_ascii_uppercase() == upper);
+        if !one_case || !crate::validate::iban(v) {
+            return run.end;
+        }
+        cx.emit(Kind::IBAN, s, e, SCORE_CONFIRMED, priority::CHECKSUMMED);
+        e.max(run.end)
+    }
+}
+
+/// US ABA routing numbers: nine digits (or `dddd-dddd-d`), a Federal Reserve prefix and the
+/// 3-7-1 checksum ([`crate::validate::aba_routing`]), with a routing word nearby ("routing",
+/// "ABA", "RTN", "transit", "ACH", "wire"). One nine-digit number in ten passes the checksum by
+/// chance, so without the word the score stays below the threshold.
+struct AbaRouting;
+
+static ABA_CUES: Lazy<Cues> = Lazy::new(|| {
+    Cues::new([
+        "routing",
+        "routing#",
+        "aba",
+        "aba#",
+        "rtn",
+        "transit",
+        "ach",
+        "wire",
+        "bank routing",
+        "abarouting",
+    ])
+});
+
+impl Detect for AbaRouting {
+    fn id(&self) -> &'static str {
+        "aba_routing"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::ABA_ROUTING]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 9 }]
+    }
+
+    fn max_len(&self) -> usize {
+        11
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let run = hit.run;
+        if run.digits != 9 || !run.is_standalone() {
+            return run.end;
+        }
+        let b = cx.bytes;
+        if run.groups != 1 {
+            let gs = Groups::of(b, &run);
+            let ok = gs.len() == 3
+                && gs[0].len() == 4
+                && gs[1].len() == 4
+                && gs[2].len() == 1
+                && gs[1].sep == [b'-', 0]
+                && gs[2].sep == [b'-', 0];
+            if !ok {
+                return run.end;
+            }
+        }
+        let Some(t) = cx.text.get(run.start..run.end) else {
+            return run.end;
+        };
+        if !crate::validate::aba_routing(t) {
+            return run.end;
+        }
+        let score = if cx.cue_near(&ABA_CUES, run.start, run.end) {
+            SCORE_CONFIRMED
+        } else {
+            SCORE_WEAK
+        };
+        cx.emit(
+            Kind::ABA_ROUTING,
+            run.start,
+            run.end,
+            score,
+            priority::CHECKSUMMED,
+        );
+        run.end
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -230,6 +418,85 @@ mod tests {
             found(Kind::CREDIT_CARD, t),
             ["4111 1111 1111 1111", "5555 5555 5555 4444"]
         );
+    }
+
+    #[test]
+    fn iban() {
+        for (t, want) in [
+            (
+                "IBAN: GB82 WEST 1234 5698 7654 32.",
+                "GB82 WEST 1234 5698 7654 32",
+            ),
+            (
+                "pay to DE89370400440532013000 today",
+                "DE89370400440532013000",
+            ),
+            (
+                "fr14 2004 1010 0505 0001 3m02 606",
+                "fr14 2004 1010 0505 0001 3m02 606",
+            ),
+            ("(NO9386011117947)", "NO9386011117947"),
+            (
+                "iban=CH93-0076-2011-6238-5295-7",
+                "CH93-0076-2011-6238-5295-7",
+            ),
+        ] {
+            assert_eq!(found(Kind::IBAN, t), [want], "{t}");
+        }
+        for t in [
+            "GB82 WEST 1234 5698 7654 33",     // checksum
+            "DE89 3704 0044 0532 0130 0",      // short
+            "XGB82WEST12345698765432",         // glued
+            "GB82WEST12345698765432X",         // glued
+            "MP3 player, A4 paper, US12 3456", // not IBANs
+        ] {
+            assert!(found(Kind::IBAN, t).is_empty(), "{t}");
+        }
+        // The IBAN wins over the card-shaped digits inside it.
+        let t = "IBAN NL02ABNA0123456789";
+        assert_eq!(
+            crate::detect::testing::all(t),
+            [("iban", "NL02ABNA0123456789".to_string())]
+        );
+    }
+
+    #[test]
+    fn aba_and_account() {
+        assert_eq!(found(Kind::ABA_ROUTING, "routing 121000358"), ["121000358"]);
+        assert_eq!(
+            found(Kind::ABA_ROUTING, "ABA# 0711-0130-7"),
+            ["0711-0130-7"]
+        );
+        assert!(found(Kind::ABA_ROUTING, "121000358").is_empty());
+        assert!(found(Kind::ABA_ROUTING, "routing 121000359").is_empty());
+        assert!(found(Kind::ABA_ROUTING, "routing 421042111").is_empty());
+        for (t, want) in [
+            ("Account number: 000123456789", "000123456789"),
+            ("acct# 4455-667788", "4455-667788"),
+            ("checking account 12345678 at Chase", "12345678"),
+            ("A/C no. 9876543210", "9876543210"),
+        ] {
+            assert_eq!(found(Kind::BANK_ACCOUNT, t), [want], "{t}");
+        }
+        for t in [
+            "AWS account 123456789012",
+            "account 12345",
+            "account created 2024-01-02",
+            "accounting 12345678",
+            "user account 12345678",
+            "account: jane@example.com",
+        ] {
+            assert!(found(Kind::BANK_ACCOUNT, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn uatp_needs_a_card_word() {
+        assert_eq!(
+            found(Kind::CREDIT_CARD, "my credit card: 122000000000003"),
+            ["122000000000003"]
+        );
+        assert!(found(Kind::CREDIT_CARD, "id 122000000000003").is_empty());
     }
 
     #[test]

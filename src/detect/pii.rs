@@ -1,12 +1,92 @@
-//! PII detectors: email, phone, national ids, network addresses, dates of birth.
+//! PII detectors: email, phone, SSN/ITIN, network addresses, and the label-only kinds (passport,
+//! date of birth, and for the PHI/financial families MRN, patient id, insurance id, bank
+//! account).
+//!
+//! What is reported, in short (each detector's docs have the details):
+//!
+//! | kind | reported when |
+//! |---|---|
+//! | `email` | `local@domain.tld`, alphabetic or punycode TLD, not inside a URI or an scp remote |
+//! | `phone` | NANP written as a number (`(415) 555-0132`, `415-555-0132`, `+1 …`) or `+CC` E.164; bare or national formats only after a phone word |
+//! | `us_ssn` / `us_itin` | `3-2-4` with dashes or spaces passing the SSA / ITIN rules; bare nine digits only after an SSN / ITIN word |
+//! | `ip_address` | IPv4 (octets 0-255, no leading zeros, not in a longer dotted run, optional CIDR) and IPv6 (what `std::net` parses, zone and prefix kept) |
+//! | `mac_address` | six hex pairs with one `:`/`-`, or Cisco `xxxx.xxxx.xxxx`, not all-zero/broadcast |
+//! | `us_passport`, `date_of_birth`, `mrn`, `patient_id`, `insurance_id`, `bank_account` | a value of the right shape right after its label (`Passport No:`, `DOB`, `MRN#`, …) |
+//!
+//! Guarantees: every detector is called by the engine on one trigger (an `@`, a digit run), reads
+//! a bounded window around it and returns past what it examined, so scans stay linear (unit tests
+//! scan a megabyte of `1`, `1-`, `1.1.`, `::`, `@`, labels and IBAN prefixes). No indexing is
+//! unchecked on untrusted offsets without a bound proven just before it. Ambiguous values (bare
+//! nine or ten digits, dates) are never reported without their context word; negative words
+//! ("order", "version", "example", …) push the score below the default threshold.
+//!
+//! Performance notes: no detector here uses a literal trigger (see [`LabelledValues`]); cue words
+//! in hot paths are matched word by word ([`WordCues`]); digit groups live on the stack.
 
 use std::sync::Arc;
 
-use super::{priority, Cx, Detect, Hit, Trigger};
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use super::{is_word_byte, priority, Cx, Detect, DigitRun, Hit, Trigger};
+use super::{SCORE_CONFIRMED, SCORE_STRONG, SCORE_WEAK, SCORE_WITH_CUE};
 use crate::finding::Kind;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
-    vec![Arc::new(Email)]
+    vec![
+        Arc::new(Email),
+        Arc::new(Phone),
+        Arc::new(SsnItin),
+        Arc::new(ShortRuns),
+    ]
+}
+
+/// One engine dispatch for the detectors that look at every digit run (min_digits 1-2):
+/// network addresses, labelled values, Medicare MBIs and IBANs.
+///
+/// The engine calls each digit detector once per run; on logs (a digit run every few bytes)
+/// four separate detectors cost more in dispatch than in detection. Their findings carry this
+/// detector's id. Each part skips cheaply on runs it cannot use; the resume offset is the
+/// furthest end any part reported (later runs inside an address, value or IBAN are skipped by
+/// all parts, which never find anything inside one another's findings).
+struct ShortRuns;
+
+impl Detect for ShortRuns {
+    fn id(&self) -> &'static str {
+        "short_runs"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        let mut k = Network.kinds();
+        k.extend(LabelledValues.kinds());
+        k.extend(super::phi::Mbi.kinds());
+        k.extend(super::financial::Iban.kinds());
+        k.sort();
+        k.dedup();
+        k
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 1 }]
+    }
+
+    fn max_len(&self) -> usize {
+        Network
+            .max_len()
+            .max(LabelledValues.max_len())
+            .max(super::phi::Mbi.max_len())
+            .max(super::financial::Iban.max_len())
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let mut r = Network.detect(cx, hit);
+        r = r.max(LabelledValues.detect(cx, hit));
+        r = r.max(super::phi::Mbi.detect(cx, hit));
+        if hit.run.digits >= 2 {
+            r = r.max(super::financial::Iban.detect(cx, hit));
+        }
+        r
+    }
 }
 
 /// Email addresses, found from each `@` by walking the local part back and the domain forward.
@@ -98,7 +178,12 @@ impl Detect for Email {
             }
             last = l;
         }
-        if !ok || count < 2 || last.len() < 2 || !last.iter().all(u8::is_ascii_alphabetic) {
+        // The TLD is alphabetic, or an IDN TLD in punycode (`xn--p1ai`).
+        let tld_ok = last.iter().all(u8::is_ascii_alphabetic)
+            || (last.len() > 4
+                && last[..4].eq_ignore_ascii_case(b"xn--")
+                && last[4..].iter().all(u8::is_ascii_alphanumeric));
+        if !ok || count < 2 || last.len() < 2 || !tld_ok {
             return e.max(at + 1);
         }
         // scp-style remote: git@github.com:org/repo.git
@@ -116,6 +201,1647 @@ impl Detect for Email {
 
 // -- pii: more detectors --
 
+// ---------------------------------------------------------------------------------------------
+// Shared helpers (also used by the PHI and financial families).
+// ---------------------------------------------------------------------------------------------
+
+/// One group of digits inside a [`DigitRun`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Group {
+    /// First digit.
+    pub(crate) s: usize,
+    /// One past the last digit.
+    pub(crate) e: usize,
+    /// The separator bytes before the group: `[0, 0]` for the first group, `[c, 0]` for a
+    /// one-byte separator, `[c, d]` for a two-byte one (`") "`, `" ("`).
+    pub(crate) sep: [u8; 2],
+}
+
+impl Group {
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.e - self.s
+    }
+}
+
+/// More groups than this in one run are not looked at (no id we detect has more than a handful;
+/// the cap keeps the work per run bounded by the run).
+pub(crate) const MAX_GROUPS: usize = 16;
+
+/// The digit groups of a run, on the stack (detectors run per digit run: no allocation).
+pub(crate) struct Groups {
+    g: [Group; MAX_GROUPS],
+    n: usize,
+}
+
+impl Groups {
+    /// Splits a run into its digit groups (at most [`MAX_GROUPS`]).
+    pub(crate) fn of(b: &[u8], run: &DigitRun) -> Groups {
+        let mut out = Groups {
+            g: [Group::default(); MAX_GROUPS],
+            n: 0,
+        };
+        let end = run.end.min(b.len());
+        let mut i = run.start.min(end);
+        let mut sep = [0u8; 2];
+        let mut ns = 0usize;
+        while i < end {
+            if b[i].is_ascii_digit() {
+                let s = i;
+                while i < end && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if out.n == MAX_GROUPS {
+                    break;
+                }
+                out.g[out.n] = Group { s, e: i, sep };
+                out.n += 1;
+                sep = [0; 2];
+                ns = 0;
+            } else {
+                if ns < 2 {
+                    sep[ns] = b[i];
+                }
+                ns += 1;
+                i += 1;
+            }
+        }
+        out
+    }
+}
+
+impl std::ops::Deref for Groups {
+    type Target = [Group];
+    fn deref(&self) -> &[Group] {
+        &self.g[..self.n]
+    }
+}
+
+/// The value of up to 9 ASCII digits (`None` for anything else).
+pub(crate) fn digits_value(d: &[u8]) -> Option<u32> {
+    if d.is_empty() || d.len() > 9 {
+        return None;
+    }
+    let mut v = 0u32;
+    for &c in d {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(c - b'0');
+    }
+    Some(v)
+}
+
+/// True when a group may start a finding: it starts the run or follows a plain space.
+#[inline]
+pub(crate) fn open_before(gs: &[Group], i: usize) -> bool {
+    i == 0 || gs.get(i).is_some_and(|g| g.sep[0] == b' ')
+}
+
+/// True when a group may end a finding: it ends the run or a plain space follows it.
+#[inline]
+pub(crate) fn open_after(gs: &[Group], j: usize) -> bool {
+    j + 1 >= gs.len() || gs.get(j + 1).is_some_and(|g| g.sep[0] == b' ')
+}
+
+/// Single cue words matched word by word: faster than [`Cues`](super::context::Cues) in the hot paths (an
+/// Aho-Corasick automaton over several case-insensitive words has no prefilter and walks every
+/// byte of the window; here a window costs one pass over its letters and a length/first-letter
+/// bit test per word).
+pub(crate) struct WordCues {
+    words: Vec<Vec<u8>>,
+    quick: [u32; 21],
+}
+
+impl WordCues {
+    /// Lower-case ASCII words (letters only).
+    pub(crate) fn new(words: &[&str]) -> WordCues {
+        let mut quick = [0u32; 21];
+        let words: Vec<Vec<u8>> = words.iter().map(|w| w.as_bytes().to_vec()).collect();
+        for w in &words {
+            if let (Some(slot), Some(f)) = (quick.get_mut(w.len()), w.first()) {
+                *slot |= 1 << (f.wrapping_sub(b'a') & 31);
+            }
+        }
+        WordCues { words, quick }
+    }
+
+    fn has(&self, w: &[u8]) -> bool {
+        let quick = match (self.quick.get(w.len()), w.first()) {
+            (Some(m), Some(f)) => m & (1 << (f.wrapping_sub(b'a') & 31)) != 0,
+            _ => false,
+        };
+        quick && self.words.iter().any(|x| x.as_slice() == w)
+    }
+
+    /// True when a cue word starts in `lo..hi` (a word cut by `lo` does not count).
+    pub(crate) fn in_window(&self, b: &[u8], lo: usize, hi: usize) -> bool {
+        let hi = hi.min(b.len());
+        let mut i = lo.min(hi);
+        // Skip a word cut by the window start.
+        while i > 0 && i < hi && b[i - 1].is_ascii_alphabetic() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let mut buf = [0u8; 20];
+        while i < hi {
+            if !b[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            let mut n = 0;
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                if n < buf.len() {
+                    buf[n] = b[i].to_ascii_lowercase();
+                }
+                n += 1;
+                i += 1;
+            }
+            let glued = (s > 0 && (b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
+                || b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_');
+            if n <= buf.len() && !glued && self.has(&buf[..n]) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A cue in the [`CONTEXT_BEFORE`](super::CONTEXT_BEFORE) bytes before `start` or the
+    /// [`CONTEXT_AFTER`](super::CONTEXT_AFTER) bytes after `end`.
+    pub(crate) fn near(&self, b: &[u8], start: usize, end: usize) -> bool {
+        self.in_window(b, start.saturating_sub(super::CONTEXT_BEFORE), start)
+            || self.in_window(b, end, end.saturating_add(super::CONTEXT_AFTER))
+    }
+
+    /// A cue in the `n` bytes before `start`.
+    pub(crate) fn before(&self, b: &[u8], start: usize, n: usize) -> bool {
+        self.in_window(b, start.saturating_sub(n), start)
+    }
+}
+
+/// Counts of ASCII digits and letters in `v`.
+pub(crate) fn alnum_counts(v: &[u8]) -> (usize, usize) {
+    let d = v.iter().filter(|c| c.is_ascii_digit()).count();
+    let l = v.iter().filter(|c| c.is_ascii_alphabetic()).count();
+    (d, l)
+}
+
+/// How far before a value its label may end.
+pub(crate) const LABEL_GAP: usize = 40;
+
+// ---------------------------------------------------------------------------------------------
+// Phone numbers.
+// ---------------------------------------------------------------------------------------------
+
+/// Telephone numbers.
+///
+/// Reported without any context: NANP numbers written as numbers are (`(415) 555-0132`,
+/// `415-555-0132`, `415.555.0132`, `415 555 0132`, with an optional `1`/`+1` country code;
+/// area code and exchange must start with 2-9), and international numbers in E.164 style
+/// (`+44 20 7946 0958`, `+49 30 901820`, `+14155550132`: a `+`, 8-15 digits in groups).
+/// Reported only after a phone word ("phone", "tel", "mobile", "call", "number", …): bare
+/// 10/11-digit NANP numbers and other grouped national formats (`090-1234-5678`).
+/// Never: digits glued to letters (an `x123` extension excepted), dates, times, IPs, version
+/// strings, groups that do not fit these shapes, and numbers next to "order", "invoice",
+/// "tracking", "account", … without a phone word (scored below the threshold). The extension is
+/// not part of the span.
+struct Phone;
+
+static PHONE_CUES: Lazy<WordCues> = Lazy::new(|| {
+    WordCues::new(&[
+        "phone",
+        "phones",
+        "telephone",
+        "tel",
+        "mobile",
+        "mob",
+        "cell",
+        "cellphone",
+        "call",
+        "calling",
+        "called",
+        "fax",
+        "whatsapp",
+        "sms",
+        "text",
+        "txt",
+        "contact",
+        "ph",
+        "number",
+        "landline",
+        "reach",
+        "dial",
+        "hotline",
+        "helpline",
+        "voicemail",
+        "signal",
+        "telegram",
+    ])
+});
+
+static PHONE_NEG: Lazy<WordCues> = Lazy::new(|| {
+    WordCues::new(&[
+        "order",
+        "invoice",
+        "inv",
+        "tracking",
+        "ref",
+        "reference",
+        "serial",
+        "isbn",
+        "account",
+        "acct",
+        "routing",
+        "aba",
+        "ssn",
+        "social",
+        "npi",
+        "dea",
+        "mrn",
+        "member",
+        "policy",
+        "patient",
+        "passport",
+        "sku",
+        "ticket",
+        "version",
+        "build",
+        "transaction",
+        "txn",
+        "confirmation",
+        "zip",
+        "postal",
+        "part",
+        "model",
+        "po",
+        "batch",
+        "lot",
+        "imei",
+        "iban",
+        "card",
+        "receipt",
+        "claim",
+        "case",
+        "code",
+        "pin",
+        "passcode",
+        "example",
+        "eg",
+        "sample",
+        "regex",
+        "pattern",
+        "format",
+        "placeholder",
+        "dummy",
+        "fake",
+        "record",
+        "chart",
+        "hospital",
+        "medical",
+        "group",
+        "subscriber",
+        "medicare",
+        "medicaid",
+        "insurance",
+        "id",
+    ])
+});
+
+#[inline]
+fn nanp_ok(area: &[u8], exch: &[u8]) -> bool {
+    let ok3 = |g: &[u8]| g.len() == 3 && matches!(g[0], b'2'..=b'9');
+    // N11 codes (211, 911, …) are service codes, not area codes.
+    ok3(area) && ok3(exch) && !(area[1] == b'1' && area[2] == b'1')
+}
+
+/// Separators allowed inside an international number.
+#[inline]
+fn intl_sep(sep: [u8; 2]) -> bool {
+    matches!(
+        sep,
+        [b' ', 0]
+            | [b'-', 0]
+            | [b'.', 0]
+            | [b'(', 0]
+            | [b')', 0]
+            | [b' ', b'(']
+            | [b')', b' ']
+            | [b')', b'-']
+            | [b'-', b'(']
+    )
+}
+
+impl Phone {
+    /// NANP `3 3 4` starting at group `k`: returns the last group index and a base score.
+    fn nanp(b: &[u8], gs: &[Group], k: usize, paren_before: bool) -> Option<(usize, f32)> {
+        let (a, x, l) = (gs.get(k)?, gs.get(k + 1)?, gs.get(k + 2)?);
+        if a.len() != 3 || x.len() != 3 || l.len() != 4 {
+            return None;
+        }
+        if !nanp_ok(b.get(a.s..a.e)?, b.get(x.s..x.e)?) {
+            return None;
+        }
+        let score = if paren_before {
+            if !matches!(x.sep, [b')', 0] | [b')', b' '] | [b')', b'-'])
+                || !matches!(l.sep, [b'-', 0] | [b' ', 0] | [b'.', 0])
+            {
+                return None;
+            }
+            SCORE_STRONG
+        } else {
+            if x.sep != l.sep {
+                return None;
+            }
+            match x.sep {
+                [b'-', 0] => SCORE_STRONG,
+                [b'.', 0] => SCORE_WITH_CUE,
+                [b' ', 0] => 0.7,
+                _ => return None,
+            }
+        };
+        Some((k + 2, score))
+    }
+
+    /// A phone number whose first group is `gs[i]`: `(first group, last group, score, needs a
+    /// phone word)`.
+    fn at(b: &[u8], run: &DigitRun, gs: &[Group], i: usize) -> Option<(usize, usize, f32, bool)> {
+        let g = gs.get(i)?;
+        let before = |k: usize| -> u8 {
+            if k == 0 {
+                if run.start > 0 {
+                    b[run.start - 1]
+                } else {
+                    0
+                }
+            } else {
+                let s = gs[k].sep;
+                if s[1] != 0 {
+                    s[1]
+                } else {
+                    s[0]
+                }
+            }
+        };
+        let plus = before(i) == b'+';
+        if plus && i == 0 && run.start >= 2 && is_word_byte(b[run.start - 2]) {
+            return None;
+        }
+        let gd = b.get(g.s..g.e)?;
+        // Country code 1.
+        if gd == b"1" {
+            if let Some(x) = gs.get(i + 1) {
+                let paren = matches!(x.sep, [b'(', 0] | [b' ', b'('] | [b'-', b'(']);
+                let plain = matches!(x.sep, [b' ', 0] | [b'-', 0] | [b'.', 0]);
+                if paren || plain {
+                    if let Some((j, s)) = Self::nanp(b, gs, i + 1, paren) {
+                        if !paren && gs.get(i + 2).map(|y| y.sep) != Some(x.sep) && !plus {
+                            // "1-415 555 0132": inconsistent; let the plain check below decide.
+                        } else {
+                            return Some((i, j, s.max(if plus { SCORE_STRONG } else { s }), false));
+                        }
+                    }
+                }
+            }
+        }
+        if plus {
+            // +1 followed by ten digits in one group, or any E.164-shaped number.
+            if gd.len() == 11 && gd[0] == b'1' && nanp_ok(&gd[1..4], &gd[4..7]) {
+                return Some((i, i, SCORE_STRONG, false));
+            }
+            // +1 is NANP: it had its chance above.
+            if gd[0] == b'0' || gd.len() > 15 || gd == b"1" {
+                return None;
+            }
+            if gd[0] == b'1' && gd.len() > 1 && gd.len() != 11 {
+                return None;
+            }
+            let mut total = 0usize;
+            let mut best = None;
+            let mut only_dots = true;
+            for (k, h) in gs.iter().enumerate().skip(i) {
+                if k > i {
+                    if !intl_sep(h.sep) {
+                        break;
+                    }
+                    only_dots &= h.sep == [b'.', 0];
+                }
+                total += h.len();
+                if total > 15 {
+                    break;
+                }
+                if total >= 8 && open_after(gs, k) {
+                    best = Some(k);
+                }
+            }
+            let j = best?;
+            if only_dots && j < i + 2 {
+                return None;
+            }
+            return Some((i, j, SCORE_STRONG, false));
+        }
+        let paren = before(i) == b'(';
+        if let Some((j, s)) = Self::nanp(b, gs, i, paren) {
+            return Some((i, j, s, false));
+        }
+        None
+    }
+
+    /// Other grouped or bare national numbers, believed only with a phone word: the whole run.
+    fn cued_shape(b: &[u8], run: &DigitRun, gs: &[Group]) -> bool {
+        if !(7..=15).contains(&run.digits)
+            || run.has_sep(DigitRun::SEP_SLASH | DigitRun::SEP_COLON | DigitRun::SEP_PLUS)
+            || gs.len() != run.groups
+        {
+            return false;
+        }
+        if gs.len() == 1 {
+            let d = &b[run.start..run.end];
+            return match d.len() {
+                10 => nanp_ok(&d[0..3], &d[3..6]),
+                11 => (d[0] == b'1' && nanp_ok(&d[1..4], &d[4..7])) || d[0] == b'0',
+                _ => d[0] == b'0' && d.len() >= 9,
+            };
+        }
+        // "+…" numbers had their E.164 check; "1 …" is NANP and had its check too.
+        if run.start > 0 && b[run.start - 1] == b'+' || b.get(gs[0].s..gs[0].e) == Some(b"1") {
+            return false;
+        }
+        // After the first group (a trunk or country prefix), groups have two digits or more:
+        // 10.0.135.1, 1.2.3.4567 are not phone numbers.
+        if gs.iter().skip(1).any(|g| g.len() < 2) {
+            return false;
+        }
+        // SSN-shaped (3-2-4) runs belong to the SSN detector.
+        if gs.len() == 3 && gs[0].len() == 3 && gs[1].len() == 2 && gs[2].len() == 4 {
+            return false;
+        }
+        // Card/IBAN-like runs of four-digit groups are not phone numbers.
+        if gs.len() >= 3 && gs.iter().take(3).all(|g| g.len() == 4) {
+            return false;
+        }
+        // Date-shaped runs (12-31-1999, 1999-12-31) are not phone numbers.
+        if gs.len() == 3 {
+            let l: [usize; 3] = [gs[0].len(), gs[1].len(), gs[2].len()];
+            if matches!(l, [4, 2, 2] | [2, 2, 4] | [1, 2, 4] | [2, 1, 4] | [1, 1, 4]) {
+                return false;
+            }
+        }
+        gs.iter().skip(1).all(|g| intl_sep(g.sep))
+    }
+}
+
+/// `555-555-5555`, `000-000-0000`, `123-456-7890`: digits of one kind, or counting up.
+fn placeholder(v: &[u8]) -> bool {
+    let mut d = v.iter().filter(|c| c.is_ascii_digit());
+    let first = d.next().copied();
+    let one_kind = v
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .all(|c| Some(*c) == first);
+    let digits: Vec<u8> = v.iter().copied().filter(u8::is_ascii_digit).collect();
+    let tail = digits.len().saturating_sub(10);
+    one_kind || digits.get(tail..) == Some(&b"1234567890"[..])
+}
+
+impl Detect for Phone {
+    fn id(&self) -> &'static str {
+        "phone"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::PHONE]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 7 }]
+    }
+
+    fn max_len(&self) -> usize {
+        32
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let run = hit.run;
+        // Times, dates with slashes, ratios: never part of a number we report.
+        if run.word_before
+            || run.digits > 15 * MAX_GROUPS
+            || run.has_sep(DigitRun::SEP_COLON | DigitRun::SEP_SLASH)
+        {
+            return run.end;
+        }
+        let b = cx.bytes;
+        // One group: only +E.164 or a bare number after a phone word can be a phone number.
+        let plus = run.start > 0 && b[run.start - 1] == b'+';
+        let trunk = b[run.start] == b'0' && run.digits >= 9;
+        if run.groups == 1 && !plus && !trunk && !(10..=11).contains(&run.digits) {
+            return run.end;
+        }
+        // ISO dates (2024-06-13) are the most common multi-group runs in logs.
+        if run.end - run.start == 10
+            && b.get(run.start + 4) == Some(&b'-')
+            && b.get(run.start + 7) == Some(&b'-')
+        {
+            return run.end;
+        }
+        let gs = Groups::of(b, &run);
+        let n = gs.len();
+        let glued_end = |e: usize| -> bool {
+            // A word byte right after the number: only an extension (x123) is fine.
+            b.get(e).is_some_and(|c| is_word_byte(*c))
+                && !(matches!(b.get(e), Some(b'x' | b'X'))
+                    && b.get(e + 1).is_some_and(u8::is_ascii_digit))
+        };
+        let mut any = false;
+        let mut i = 0;
+        while i < n {
+            if !open_before(&gs, i) {
+                i += 1;
+                continue;
+            }
+            if let Some((first, j, score, _)) = Phone::at(b, &run, &gs, i) {
+                if open_after(&gs, j)
+                    && !glued_end(gs[j].e)
+                    && !placeholder(&b[gs[first].s..gs[j].e])
+                {
+                    let (s, e) = (gs[first].s, gs[j].e);
+                    // Keep a leading '+' or '(' in the span.
+                    let s = match b.get(s.wrapping_sub(1)) {
+                        Some(b'+') | Some(b'(') if s > 0 => {
+                            if s >= 2 && b[s - 1] == b'(' && b[s - 2] == b'+' {
+                                s - 2
+                            } else {
+                                s - 1
+                            }
+                        }
+                        _ => s,
+                    };
+                    let score = if PHONE_NEG.before(b, s, 32) && !PHONE_CUES.near(b, s, e) {
+                        SCORE_WEAK
+                    } else {
+                        score
+                    };
+                    cx.emit(Kind::PHONE, s, e, score, priority::PHONE);
+                    any = true;
+                    i = j + 1;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if !any
+            && n > 0
+            && !glued_end(run.end)
+            && Phone::cued_shape(b, &run, &gs)
+            && PHONE_CUES.before(
+                b,
+                run.start,
+                if n == 1 { 32 } else { super::CONTEXT_BEFORE },
+            )
+            && !PHONE_NEG.before(b, run.start, 32)
+        {
+            let s = if run.start > 0 && b[run.start - 1] == b'(' {
+                run.start - 1
+            } else {
+                run.start
+            };
+            cx.emit(Kind::PHONE, s, run.end, SCORE_WITH_CUE, priority::PHONE);
+        }
+        run.end
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SSN and ITIN.
+// ---------------------------------------------------------------------------------------------
+
+/// US Social Security and Individual Taxpayer Identification numbers.
+///
+/// `536-22-1234` and `536 22 1234` are reported when [`validate::us_ssn`] accepts them; a
+/// 9xx number whose group is in the ITIN ranges is reported as `us_itin` instead (the SSA never
+/// issues 9xx areas, so the two never collide). Dotted (`536.22.1234`), bare (`536221234`) and
+/// odd groupings (`536-221234`) need an SSN word ("SSN", "social security", …) or an ITIN word
+/// ("ITIN", "taxpayer", "TIN", "tax id"). Phone/order/account words without an SSN word push
+/// the score below the threshold.
+///
+/// [`validate::us_ssn`]: crate::validate::us_ssn
+struct SsnItin;
+
+static SSN_CUES: Lazy<WordCues> =
+    Lazy::new(|| WordCues::new(&["ssn", "ssns", "ss", "social", "soc", "ssa"]));
+
+static ITIN_CUES: Lazy<WordCues> =
+    Lazy::new(|| WordCues::new(&["itin", "itins", "taxpayer", "tin", "tax", "taxid"]));
+
+static SSN_NEG: Lazy<WordCues> = Lazy::new(|| {
+    WordCues::new(&[
+        "phone",
+        "tel",
+        "fax",
+        "order",
+        "invoice",
+        "tracking",
+        "account",
+        "acct",
+        "routing",
+        "aba",
+        "zip",
+        "postal",
+        "isbn",
+        "serial",
+        "ref",
+        "reference",
+        "passport",
+        "npi",
+        "mrn",
+        "member",
+        "policy",
+        "part",
+        "sku",
+        "ticket",
+        "build",
+        "version",
+    ])
+});
+
+impl Detect for SsnItin {
+    fn id(&self) -> &'static str {
+        "us_ssn"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::US_SSN, Kind::US_ITIN]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 9 }]
+    }
+
+    fn max_len(&self) -> usize {
+        11
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let run = hit.run;
+        if run.word_before {
+            return run.end;
+        }
+        let b = cx.bytes;
+        // Fast path: a single group must be exactly nine digits.
+        if run.groups == 1 && (run.digits != 9 || run.word_after) {
+            return run.end;
+        }
+        let gs = Groups::of(b, &run);
+        let n = gs.len();
+        let mut i = 0;
+        while i < n {
+            if !open_before(&gs, i) {
+                i += 1;
+                continue;
+            }
+            let l = |k: usize| gs.get(k).map_or(0, |g| g.len());
+            // (last group, formatted 3-2-4 with this separator)
+            let shape = if l(i) == 3 && l(i + 1) == 2 && l(i + 2) == 4 {
+                let (s1, s2) = (gs[i + 1].sep, gs[i + 2].sep);
+                (s1 == s2 && matches!(s1, [b'-', 0] | [b' ', 0] | [b'.', 0]))
+                    .then_some((i + 2, s1[0]))
+            } else if (l(i) == 3 && l(i + 1) == 6 || l(i) == 5 && l(i + 1) == 4)
+                && gs[i + 1].sep == [b'-', 0]
+            {
+                Some((i + 1, 0))
+            } else if l(i) == 9 {
+                Some((i, 0))
+            } else {
+                None
+            };
+            let Some((j, sep)) = shape else {
+                i += 1;
+                continue;
+            };
+            let (s, e) = (gs[i].s, gs[j].e);
+            if !open_after(&gs, j) || (j + 1 == n && run.word_after) {
+                i += 1;
+                continue;
+            }
+            // The validators take digits with dashes or spaces; hand them the bare digits.
+            let mut buf = [0u8; 9];
+            let mut n = 0;
+            for &c in &b[s..e] {
+                if c.is_ascii_digit() && n < 9 {
+                    buf[n] = c;
+                    n += 1;
+                }
+            }
+            let text = std::str::from_utf8(&buf).unwrap_or_default();
+            // 999-99-9999, 900-90-0000-style fillers: a single repeated digit is a placeholder.
+            if buf.iter().all(|&c| c == buf[0]) {
+                i = j + 1;
+                continue;
+            }
+            let (kind, cues) = if crate::validate::us_itin(text) {
+                (Kind::US_ITIN, &*ITIN_CUES)
+            } else if crate::validate::us_ssn(text) {
+                (Kind::US_SSN, &*SSN_CUES)
+            } else {
+                i = j + 1;
+                continue;
+            };
+            // Bare nine digits are common in logs: their cue must come just before them.
+            let cued = if sep == 0 {
+                cues.before(b, s, 32)
+            } else {
+                cues.near(b, s, e)
+            };
+            let score = if cued {
+                if sep == 0 || sep == b'.' {
+                    SCORE_WITH_CUE
+                } else {
+                    SCORE_CONFIRMED
+                }
+            } else if matches!(sep, b'-' | b' ') && !SSN_NEG.near(b, s, e) {
+                if sep == b'-' {
+                    SCORE_STRONG
+                } else {
+                    0.7
+                }
+            } else {
+                SCORE_WEAK
+            };
+            cx.emit(kind, s, e, score, priority::STRUCTURED);
+            i = j + 1;
+        }
+        run.end
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// IP and MAC addresses.
+// ---------------------------------------------------------------------------------------------
+
+/// IPv4, IPv6 and MAC addresses.
+///
+/// IPv4: four dot-separated decimal octets 0-255 without leading zeros, not part of a longer
+/// dotted run (`1.2.3.4.5`, OIDs), not glued to letters (`v1.2.3.4`); a CIDR prefix length is
+/// part of the span (`10.0.0.0/8`, as in Presidio), a port is not (`10.0.0.1:8080`). Near "version",
+/// "build", "release", "OID" the score drops below the threshold.
+/// IPv6: any form `std::net::Ipv6Addr` parses (full, compressed, `::1`, IPv4-mapped), with an
+/// optional `%zone`; the token must not be glued to other word characters (`std::vec` is not an
+/// address). MAC: six hex pairs joined by one consistent `:` or `-`, or Cisco `0123.4567.89ab`;
+/// all-zero and broadcast addresses are not reported.
+///
+/// The detector runs on digit runs only, so an address written with hex letters only
+/// (`AA:BB:CC:DD:EE:FF`, `::ffff`) is not seen: a literal trigger (`::`, MAC labels) would cost
+/// every scan far more than such addresses are worth (the shared literal automaton loses its
+/// prefilter).
+struct Network;
+
+static IP_NEG: Lazy<WordCues> = Lazy::new(|| {
+    WordCues::new(&[
+        "version", "ver", "v", "build", "release", "oid", "snmp", "mib", "firmware", "fw", "sdk",
+        "rev", "revision", "section", "chapter", "figure", "fig", "clause", "package", "pkg",
+        "python", "java", "npm", "kernel", "chrome", "firefox", "browser", "driver", "upgraded",
+        "upgrade", "updated", "patch", "bump",
+    ])
+});
+
+#[inline]
+fn is_hex_tok(c: u8) -> bool {
+    c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'-')
+}
+
+/// Reject all-zero and broadcast MACs; checks shape (`text` is the candidate).
+fn mac_shape(t: &[u8]) -> bool {
+    let hex = || t.iter().copied().filter(u8::is_ascii_hexdigit);
+    if hex().count() != 12 {
+        return false;
+    }
+    let ok = match t.len() {
+        17 => {
+            let sep = t[2];
+            (sep == b':' || sep == b'-')
+                && (0..17).all(|k| {
+                    if k % 3 == 2 {
+                        t[k] == sep
+                    } else {
+                        t[k].is_ascii_hexdigit()
+                    }
+                })
+        }
+        14 => (0..14).all(|k| {
+            if k == 4 || k == 9 {
+                t[k] == b'.'
+            } else {
+                t[k].is_ascii_hexdigit()
+            }
+        }),
+        _ => false,
+    };
+    ok && !hex().all(|c| c == b'0') && !hex().all(|c| c == b'f' || c == b'F')
+}
+
+impl Network {
+    fn ipv4(cx: &mut Cx<'_>, run: &DigitRun) {
+        let b = cx.bytes;
+        let gs = Groups::of(b, run);
+        let n = gs.len();
+        let dot = [b'.', 0];
+        let mut i = 0;
+        while i + 3 < n {
+            let quad = (1..4).all(|k| gs[i + k].sep == dot)
+                && (0..4).all(|k| {
+                    let g = gs[i + k];
+                    let d = &b[g.s..g.e];
+                    d.len() <= 3
+                        && !(d.len() > 1 && d[0] == b'0')
+                        && digits_value(d).is_some_and(|v| v <= 255)
+                });
+            if !quad {
+                i += 1;
+                continue;
+            }
+            let (s, e) = (gs[i].s, gs[i + 3].e);
+            let open_l = if i == 0 {
+                let dotted_word = s >= 2 && b[s - 1] == b'.' && is_word_byte(b[s - 2]);
+                let dashed_word = s >= 2 && b[s - 1] == b'-' && b[s - 2].is_ascii_alphabetic();
+                !(run.word_before || dotted_word || dashed_word)
+            } else {
+                gs[i].sep != dot
+            };
+            let open_r = if i + 3 == n - 1 {
+                let dotted_word =
+                    b.get(e) == Some(&b'.') && b.get(e + 1).is_some_and(|c| is_word_byte(*c));
+                !run.word_after && !dotted_word
+            } else {
+                gs[i + 4].sep != dot
+            };
+            if open_l && open_r {
+                // A CIDR prefix length belongs to the address: 10.0.0.0/8.
+                let mut e = e;
+                if let Some(p) = gs.get(i + 4) {
+                    let last = i + 4 == n - 1;
+                    if p.sep == [b'/', 0]
+                        && p.len() <= 2
+                        && digits_value(&b[p.s..p.e]).is_some_and(|v| v <= 32)
+                        && (!last || !run.word_after)
+                        && gs.get(i + 5).is_none_or(|q| q.sep != [b'.', 0])
+                    {
+                        e = p.e;
+                    }
+                }
+                let score = if IP_NEG.before(b, s, 32) {
+                    SCORE_WEAK
+                } else {
+                    SCORE_STRONG
+                };
+                cx.emit(Kind::IP_ADDRESS, s, e, score, priority::STRUCTURED);
+                i += 4;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// The hex/colon token around `pos`, classified as a MAC or IPv6 address. Returns the end of
+    /// the reported address, or (`Err`) where to resume when nothing was reported.
+    fn hex_token(cx: &mut Cx<'_>, pos: usize) -> Result<usize, usize> {
+        const CAP: usize = 48;
+        let b = cx.bytes;
+        let mut s = pos.min(b.len());
+        while s > 0 && pos - s < CAP && is_hex_tok(b[s - 1]) {
+            s -= 1;
+        }
+        let mut e = pos.min(b.len());
+        while e < b.len() && e - pos < CAP && is_hex_tok(b[e]) {
+            e += 1;
+        }
+        // Where to resume when nothing is reported: past the token, unless an IPv4 address
+        // may end it (`x2001:db8::10.0.0.1`), whose digit run must still get its own look.
+        let skip = if b[s..e].contains(&b'.') { pos + 1 } else { e };
+        if (s > 0 && is_hex_tok(b[s - 1])) || (e < b.len() && is_hex_tok(b[e])) {
+            return Err(skip); // too long to be an address
+        }
+        // Sentence punctuation around the token.
+        while s < e && matches!(b[s], b'.' | b'-') {
+            s += 1;
+        }
+        while e > s && matches!(b[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        if e > s + 1 && b[e - 1] == b':' && b[e - 2] != b':' {
+            e -= 1;
+        }
+        if e <= s || (s > 0 && is_word_byte(b[s - 1])) {
+            return Err(skip);
+        }
+        let tok = &b[s..e];
+        if mac_shape(tok) {
+            if cx.word_at(e) {
+                return Err(skip);
+            }
+            cx.emit(Kind::MAC_ADDRESS, s, e, SCORE_STRONG, priority::STRUCTURED);
+            return Ok(e);
+        }
+        // IPv6 needs "::", or eight groups (seven colons; six before an embedded IPv4): times
+        // such as 10:22:33.123 stop here without a parse.
+        let colons = tok.iter().filter(|&&c| c == b':').count();
+        let v6_shape = tok.windows(2).any(|w| w == b"::")
+            || colons == 7
+            || (colons == 6 && tok.contains(&b'.'));
+        if !v6_shape || tok.contains(&b'-') || !tok.iter().any(u8::is_ascii_hexdigit) {
+            return Err(skip);
+        }
+        let Some(t) = cx.text.get(s..e) else {
+            return Err(skip);
+        };
+        if t.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(skip);
+        }
+        // Optional zone id: fe80::1%eth0.
+        let mut ze = e;
+        if b.get(e) == Some(&b'%') {
+            let mut k = e + 1;
+            while k < b.len() && k - e <= 16 && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+                k += 1;
+            }
+            if k > e + 1 && !cx.word_at(k) {
+                ze = k;
+            }
+        }
+        if ze == e && cx.word_at(e) {
+            return Err(skip);
+        }
+        // A prefix length belongs to the address: 2001:db8::/32.
+        if b.get(ze) == Some(&b'/') {
+            let mut k = ze + 1;
+            while k < b.len() && k - ze <= 3 && b[k].is_ascii_digit() {
+                k += 1;
+            }
+            let ok = k > ze + 1
+                && !cx.word_at(k)
+                && digits_value(&b[ze + 1..k]).is_some_and(|v| v <= 128);
+            if ok {
+                ze = k;
+            }
+        }
+        let score = if IP_NEG.before(b, s, 32) {
+            SCORE_WEAK
+        } else {
+            SCORE_STRONG
+        };
+        cx.emit(Kind::IP_ADDRESS, s, ze, score, priority::STRUCTURED);
+        Ok(ze)
+    }
+}
+
+impl Detect for Network {
+    fn id(&self) -> &'static str {
+        "network"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![Kind::IP_ADDRESS, Kind::MAC_ADDRESS]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 1 }]
+    }
+
+    fn max_len(&self) -> usize {
+        64
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let b = cx.bytes;
+        let run = hit.run;
+        debug_assert!(hit.end == run.end && hit.literal == 0);
+        // Three dots at least before splitting the run (times like 10:22:33.123 have one).
+        if run.groups >= 4
+            && run.has_sep(DigitRun::SEP_DOT)
+            && b[run.start..run.end].iter().filter(|&&c| c == b'.').count() >= 3
+        {
+            Network::ipv4(cx, &run);
+        }
+        let hexish = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_hexdigit() || *c == b':');
+        let sep_hex = |c: Option<&u8>, d: Option<&u8>| {
+            matches!(c, Some(b'-' | b'.'))
+                && d.is_some_and(|d| d.is_ascii_hexdigit() && !d.is_ascii_digit())
+        };
+        let before = run.start.checked_sub(1).and_then(|k| b.get(k));
+        let before2 = run.start.checked_sub(2).and_then(|k| b.get(k));
+        // A run of digits alone is an IPv6 address only with eight groups ("::" splits runs and
+        // shows as a ':' neighbour), a MAC only with six pairs or Cisco's 4.4.4: times such as
+        // 10:22:33.123 never reach the token scan.
+        let digits_only_shape = (run.groups >= 6
+            && run.has_sep(DigitRun::SEP_COLON | DigitRun::SEP_DASH))
+            || (run.groups == 3 && run.end - run.start == 14 && run.has_sep(DigitRun::SEP_DOT));
+        let token = digits_only_shape
+            || hexish(b.get(run.end))
+            || hexish(before)
+            || sep_hex(b.get(run.end), b.get(run.end + 1))
+            || sep_hex(before, before2);
+        if token {
+            // Skip past a reported address; otherwise later runs of the same token (an IPv4
+            // after a rejected prefix) still get their own look.
+            return match Network::hex_token(cx, run.start) {
+                Ok(e) | Err(e) => e.max(run.end),
+            };
+        }
+        run.end
+    }
+}
+
+const MON: &str = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+static DATE_RE: Lazy<Regex> = Lazy::new(|| {
+    let p = format!(
+        r"(?i)\b(?:(?P<n1a>\d{{1,2}})(?P<s1>[/.\-])(?P<n1b>\d{{1,2}})(?P<s2>[/.\-])(?P<n1y>\d{{4}}|\d{{2}})|(?P<n2y>\d{{4}})(?P<s3>[/.\-])(?P<n2m>\d{{1,2}})(?P<s4>[/.\-])(?P<n2d>\d{{1,2}})|(?P<n3y>(?:19|20)\d{{2}})(?P<n3m>\d{{2}})(?P<n3d>\d{{2}})|(?P<t1d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/.]*(?P<t1m>{MON})\.?,?[\s\-/.]*(?P<t1y>\d{{4}}|\d{{2}})|(?P<t2m>{MON})\.?\s*(?P<t2d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<t2y>\d{{4}})|(?P<t3m>{MON})\.?,?\s+(?P<t3y>\d{{4}}))\b"
+    );
+    Regex::new(&p).expect("static date pattern")
+});
+
+fn cap_num(c: &regex::Captures<'_>, name: &str) -> Option<u32> {
+    c.name(name)
+        .and_then(|m| digits_value(m.as_str().as_bytes()))
+}
+
+fn year_ok(y: u32, len: usize) -> bool {
+    len == 2 || (1900..=2100).contains(&y)
+}
+
+/// True when the captured date has a possible month and day.
+fn date_ok(c: &regex::Captures<'_>) -> bool {
+    let day = |d: u32| (1..=31).contains(&d);
+    let month = |m: u32| (1..=12).contains(&m);
+    let ylen = |n: &str| c.name(n).map_or(0, |m| m.as_str().len());
+    if let (Some(a), Some(b), Some(y)) = (cap_num(c, "n1a"), cap_num(c, "n1b"), cap_num(c, "n1y")) {
+        let same = c.name("s1").map(|m| m.as_str()) == c.name("s2").map(|m| m.as_str());
+        return same && year_ok(y, ylen("n1y")) && ((month(a) && day(b)) || (day(a) && month(b)));
+    }
+    if let (Some(y), Some(m), Some(d)) = (cap_num(c, "n2y"), cap_num(c, "n2m"), cap_num(c, "n2d")) {
+        let same = c.name("s3").map(|m| m.as_str()) == c.name("s4").map(|m| m.as_str());
+        return same && year_ok(y, 4) && month(m) && day(d);
+    }
+    if let (Some(y), Some(m), Some(d)) = (cap_num(c, "n3y"), cap_num(c, "n3m"), cap_num(c, "n3d")) {
+        return year_ok(y, 4) && month(m) && day(d);
+    }
+    if let (Some(d), Some(y)) = (cap_num(c, "t1d"), cap_num(c, "t1y")) {
+        return day(d) && year_ok(y, ylen("t1y"));
+    }
+    if let (Some(d), Some(y)) = (cap_num(c, "t2d"), cap_num(c, "t2y")) {
+        return day(d) && year_ok(y, 4);
+    }
+    if let Some(y) = cap_num(c, "t3y") {
+        return year_ok(y, 4);
+    }
+    false
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values believed through their label: MRN, patient id, insurance id, passport, bank account,
+// date of birth.
+// ---------------------------------------------------------------------------------------------
+
+/// What a label announces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Label {
+    Mrn,
+    Patient,
+    Insurance,
+    Passport,
+    Account,
+    Birth,
+}
+
+/// What one word before a value is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Word {
+    /// "no", "number", "id", "is", … : may stand between a label and its value.
+    Filler,
+    /// A month name (only between a birth label and the day: "DOB: April 12, 1986").
+    Month,
+    /// The head word of a label; `true` when it needs a filler or `#` after it ("patient #").
+    Head(Label, bool),
+    /// Completes a two-word label when the word before it is right ("medical record").
+    Tail(Label),
+    Other,
+}
+
+/// Every word [`classify`] knows, for the quick length/first-letter filter.
+const KNOWN_WORDS: &[&str] = &[
+    "no",
+    "nr",
+    "num",
+    "number",
+    "numbers",
+    "is",
+    "id",
+    "ids",
+    "identifier",
+    "of",
+    "was",
+    "code",
+    "on",
+    "the",
+    "date",
+    "dt",
+    "in",
+    "mm/dd/yyyy",
+    "dd/mm/yyyy",
+    "mm/dd/yy",
+    "yyyy-mm-dd",
+    "ending",
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+    "mrn",
+    "mrns",
+    "mr",
+    "chart",
+    "hospital",
+    "hosp",
+    "record",
+    "rec",
+    "patient",
+    "pt",
+    "pat",
+    "patientid",
+    "patient_id",
+    "patient-id",
+    "ptid",
+    "member",
+    "subscriber",
+    "policy",
+    "insurance",
+    "group",
+    "medicare",
+    "medicaid",
+    "beneficiary",
+    "plan",
+    "mbi",
+    "memberid",
+    "member_id",
+    "subscriber_id",
+    "policy_number",
+    "insurance_id",
+    "passport",
+    "passport_number",
+    "passport_no",
+    "document",
+    "account",
+    "acct",
+    "a/c",
+    "account_number",
+    "acct_no",
+    "account_no",
+    "acc",
+    "dob",
+    "d.o.b",
+    "birth",
+    "birthday",
+    "birthdate",
+    "born",
+    "bday",
+    "b-day",
+    "date_of_birth",
+    "birth_date",
+];
+
+/// `QUICK[len]`: bit set of the first letters of known words of that length.
+static QUICK: Lazy<[u32; 21]> = Lazy::new(|| {
+    let mut t = [0u32; 21];
+    for w in KNOWN_WORDS {
+        let b = w.as_bytes();
+        if let (Some(slot), Some(f)) = (t.get_mut(b.len()), b.first()) {
+            *slot |= 1 << (f.wrapping_sub(b'a') & 31);
+        }
+    }
+    t
+});
+
+/// A word of up to 8 bytes as an integer (zero-padded; words hold no zero bytes).
+fn word_key(w: &[u8]) -> Option<u64> {
+    if w.len() > 8 {
+        return None;
+    }
+    let mut k = [0u8; 8];
+    k[..w.len()].copy_from_slice(w);
+    Some(u64::from_le_bytes(k))
+}
+
+/// Multiplicative hashing of the integer keys of [`SHORT_WORDS`].
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = (k ^ (k >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type KeyMap = std::collections::HashMap<u64, Word, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The classification of every known word of at most 8 bytes, by integer key.
+static SHORT_WORDS: Lazy<KeyMap> = Lazy::new(|| {
+    let mut m = KeyMap::default();
+    for w in KNOWN_WORDS {
+        if let Some(k) = word_key(w.as_bytes()) {
+            m.insert(k, classify_slow(w.as_bytes()));
+        }
+    }
+    m
+});
+
+fn classify(w: &[u8]) -> Word {
+    let quick = match (QUICK.get(w.len()), w.first()) {
+        (Some(mask), Some(f)) => mask & (1 << (f.wrapping_sub(b'a') & 31)) != 0,
+        _ => false,
+    };
+    if !quick {
+        return Word::Other;
+    }
+    match word_key(w) {
+        Some(k) => SHORT_WORDS.get(&k).copied().unwrap_or(Word::Other),
+        None => classify_slow(w),
+    }
+}
+
+fn classify_slow(w: &[u8]) -> Word {
+    use Label::*;
+    match w {
+        b"no" | b"nr" | b"num" | b"number" | b"numbers" | b"is" | b"id" | b"ids"
+        | b"identifier" | b"of" | b"was" | b"code" | b"on" | b"the" | b"date" | b"dt" | b"in"
+        | b"mm/dd/yyyy" | b"dd/mm/yyyy" | b"mm/dd/yy" | b"yyyy-mm-dd" | b"ending" => Word::Filler,
+        b"jan" | b"january" | b"feb" | b"february" | b"mar" | b"march" | b"apr" | b"april"
+        | b"may" | b"jun" | b"june" | b"jul" | b"july" | b"aug" | b"august" | b"sep" | b"sept"
+        | b"september" | b"oct" | b"october" | b"nov" | b"november" | b"dec" | b"december" => {
+            Word::Month
+        }
+        b"mrn" | b"mrns" => Word::Head(Mrn, false),
+        b"mr" | b"chart" | b"hospital" | b"hosp" => Word::Head(Mrn, true),
+        b"record" | b"rec" => Word::Tail(Mrn),
+        b"patient" | b"pt" | b"pat" => Word::Head(Patient, true),
+        b"patientid" | b"patient_id" | b"patient-id" | b"ptid" => Word::Head(Patient, false),
+        b"member" | b"subscriber" | b"policy" | b"insurance" | b"group" | b"medicare"
+        | b"medicaid" | b"beneficiary" | b"plan" => Word::Head(Insurance, true),
+        b"mbi" | b"memberid" | b"member_id" | b"subscriber_id" | b"policy_number"
+        | b"insurance_id" => Word::Head(Insurance, false),
+        b"passport" | b"passport_number" | b"passport_no" => Word::Head(Passport, false),
+        b"document" => Word::Tail(Passport),
+        b"account" | b"acct" | b"a/c" | b"account_number" | b"acct_no" | b"account_no" => {
+            Word::Head(Account, false)
+        }
+        b"acc" => Word::Head(Account, true),
+        b"dob" | b"d.o.b" | b"birth" | b"birthday" | b"birthdate" | b"born" | b"bday"
+        | b"b-day" | b"date_of_birth" | b"birth_date" => Word::Head(Birth, false),
+        _ => Word::Other,
+    }
+}
+
+/// Words before an insurance/account label that mean another kind of id ("AWS account").
+fn not_a_bank(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"aws"
+            | b"amazon"
+            | b"arn"
+            | b"gcp"
+            | b"azure"
+            | b"service"
+            | b"storage"
+            | b"email"
+            | b"e-mail"
+            | b"user"
+            | b"customer"
+            | b"twitter"
+            | b"github"
+            | b"login"
+            | b"steam"
+            | b"game"
+            | b"loyalty"
+            | b"utility"
+            | b"cloud"
+            | b"google"
+            | b"billing"
+            | b"admin"
+            | b"your"
+            | b"my"
+            | b"new"
+            | b"test"
+            | b"demo"
+            | b"this"
+    ) && !matches!(w, b"my" | b"your")
+}
+
+/// The word that ends at `end` (letters, plus `.`, `/`, `_` and `-` inside it), lower-cased into
+/// `buf`; returns `(start, len)`. `None` when there is no word or it is too long.
+fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(usize, usize)> {
+    let mut s = end;
+    while s > lim && end - s < 20 {
+        let c = b[s - 1];
+        if c.is_ascii_alphabetic() || (matches!(c, b'.' | b'/' | b'_' | b'-') && s < end) {
+            s -= 1;
+        } else {
+            break;
+        }
+    }
+    // Leading punctuation belongs to what is before the word.
+    while s < end && !b[s].is_ascii_alphabetic() {
+        s += 1;
+    }
+    if s == end || (s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_')) {
+        return None;
+    }
+    let mut e = end;
+    while e > s && b[e - 1] == b'.' {
+        e -= 1;
+    }
+    let n = e - s;
+    if n > buf.len() {
+        return None;
+    }
+    for (k, c) in b[s..e].iter().enumerate() {
+        buf[k] = c.to_ascii_lowercase();
+    }
+    Some((s, n))
+}
+
+/// Separators between a label and its value, walked backwards. Returns the new position and
+/// whether a `#` was among them.
+fn skip_punct_back(b: &[u8], mut i: usize, lim: usize) -> (usize, bool) {
+    let mut hash = false;
+    while i > lim {
+        let c = b[i - 1];
+        if matches!(
+            c,
+            b' ' | b'\t'
+                | b'\n'
+                | b'\r'
+                | b':'
+                | b'#'
+                | b'='
+                | b'"'
+                | b'\''
+                | b'|'
+                | b'*'
+                | b'('
+                | b')'
+                | b'['
+                | b']'
+                | b'>'
+                | b','
+                | b'`'
+                | b'-'
+                | b'.'
+        ) {
+            hash |= c == b'#';
+            i -= 1;
+        } else {
+            break;
+        }
+    }
+    (i, hash)
+}
+
+/// The label before a value that starts at `value_start`, if any: walks back over separators,
+/// filler words and (for dates) a month name, at most four words and [`LABEL_GAP`] bytes.
+/// Returns the label and where a month name, if one was skipped, starts.
+fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> {
+    let lim = value_start.saturating_sub(LABEL_GAP);
+    let mut i = value_start;
+    let mut filler = false;
+    let mut month: Option<usize> = None;
+    let mut saw_id = false;
+    let mut buf = [0u8; 20];
+    for _ in 0..5 {
+        let (k, hash) = skip_punct_back(b, i, lim);
+        filler |= hash;
+        let (ws, n) = word_before(b, k, lim, &mut buf)?;
+        let w = buf.get(..n)?;
+        match classify(w) {
+            Word::Filler => {
+                filler = true;
+                // "account id" is a login or cloud account, not a bank account number.
+                saw_id |= w == b"id" || w == b"ids";
+            }
+            Word::Month if month.is_none() && !filler => month = Some(ws),
+            Word::Head(label, needs_filler) => {
+                if needs_filler && !filler {
+                    return None;
+                }
+                if (month.is_some() && label != Label::Birth) || (saw_id && label == Label::Account)
+                {
+                    return None;
+                }
+                if matches!(label, Label::Account | Label::Insurance) {
+                    let (k2, _) = skip_punct_back(b, ws, lim.saturating_sub(16));
+                    let mut buf2 = [0u8; 20];
+                    if let Some((_, n2)) = word_before(b, k2, lim.saturating_sub(16), &mut buf2) {
+                        if buf2.get(..n2).is_some_and(not_a_bank) {
+                            return None;
+                        }
+                    }
+                }
+                return Some((label, month));
+            }
+            Word::Tail(label) => {
+                // "medical record", "med rec", "travel document"; or "record #" / "record no".
+                let (k2, _) = skip_punct_back(b, ws, lim);
+                let mut buf2 = [0u8; 20];
+                let prev = word_before(b, k2, lim, &mut buf2).and_then(|(_, n2)| buf2.get(..n2));
+                let ok = match label {
+                    Label::Mrn => {
+                        filler || prev.is_some_and(|p| matches!(p, b"medical" | b"med" | b"health"))
+                    }
+                    Label::Passport => prev == Some(&b"travel"[..]),
+                    _ => false,
+                };
+                return (ok && month.is_none()).then_some((label, None));
+            }
+            _ => return None,
+        }
+        i = ws;
+    }
+    None
+}
+
+/// The value token at `s`: ASCII letters and digits with single inner dashes, at most `max`
+/// bytes, not glued to a longer word. Returns its end.
+fn value_token(b: &[u8], s: usize, max: usize) -> Option<usize> {
+    let mut e = s;
+    while e < b.len() && e - s <= max {
+        let c = b[e];
+        let inner_dash = c == b'-'
+            && e > s
+            && b[e - 1].is_ascii_alphanumeric()
+            && b.get(e + 1).is_some_and(u8::is_ascii_alphanumeric);
+        if !(c.is_ascii_alphanumeric() || inner_dash) {
+            break;
+        }
+        e += 1;
+    }
+    let glued = b.get(e).is_some_and(|c| is_word_byte(*c));
+    (e > s && e - s <= max && !glued).then_some(e)
+}
+
+fn value_ok(label: Label, v: &[u8]) -> bool {
+    let (d, l) = alnum_counts(v);
+    match label {
+        // 6-12 letters and digits, at least four digits, at most four letters.
+        Label::Mrn => (6..=12).contains(&(d + l)) && d >= 4 && l <= 4,
+        Label::Patient => (4..=16).contains(&(d + l)) && d >= 3,
+        Label::Insurance => (5..=20).contains(&(d + l)) && d >= 3,
+        // Nine digits, or one letter and eight digits.
+        Label::Passport => {
+            v.len() == 9 && v[1..].iter().all(u8::is_ascii_digit) && v[0].is_ascii_alphanumeric()
+        }
+        Label::Account => {
+            // Digits and dashes, not date-shaped (a CSV header "account" over a date column).
+            let date =
+                v.len() == 10 && ((v[4] == b'-' && v[7] == b'-') || (v[2] == b'-' && v[5] == b'-'));
+            (6..=17).contains(&d) && !date && v.iter().all(|c| c.is_ascii_digit() || *c == b'-')
+        }
+        Label::Birth => false,
+    }
+}
+
+/// Values that only their label makes sensitive.
+///
+/// | kind | labels (whole words, any case) | value |
+/// |---|---|---|
+/// | `mrn` | MRN, MR#, medical record (no./#/number), chart #, hospital no. | 6-12 letters/digits, ≥ 4 digits, ≤ 4 letters |
+/// | `patient_id` | patient ID / # / no. / number, pt ID / #, patient_id | 4-16 letters/digits, ≥ 3 digits |
+/// | `insurance_id` | member / subscriber / policy / insurance / group / plan / Medicare / Medicaid / beneficiary + ID / # / no. / number, MBI | 5-20 letters/digits, ≥ 3 digits |
+/// | `us_passport` | passport (no./number/#), travel document | 9 digits, or a letter and 8 digits |
+/// | `bank_account` | account, acct, a/c, acc no. (not after "AWS", "user", "customer", "email", …) | 6-17 digits, single dashes allowed |
+/// | `date_of_birth` | DOB, D.O.B., date of birth, birth date, birthday, born, bday | a date with a valid month and day |
+///
+/// Label and value may be separated by `:`, `#`, `=`, quotes, table pipes, line breaks and the
+/// words "no", "number", "id", "is", "of", "on", "the", "date" (at most four words, 40 bytes).
+/// Every such value contains a digit, so the detector runs on digit runs and walks back to the
+/// label: a comparison of the word just before the value rejects almost every run in prose.
+struct LabelledValues;
+
+impl Detect for LabelledValues {
+    fn id(&self) -> &'static str {
+        "labelled_value"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![
+            Kind::MRN,
+            Kind::PATIENT_ID,
+            Kind::INSURANCE_ID,
+            Kind::US_PASSPORT,
+            Kind::BANK_ACCOUNT,
+            Kind::DATE_OF_BIRTH,
+        ]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Digits { min_digits: 1 }]
+    }
+
+    fn max_len(&self) -> usize {
+        LABEL_GAP + 32
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let b = cx.bytes;
+        let run = hit.run;
+        // The value may begin with letters glued to the digits ("PT-55812", "A1234567").
+        let mut s = run.start;
+        while s > 0 && run.start - s < 8 && (b[s - 1].is_ascii_alphabetic() || b[s - 1] == b'-') {
+            s -= 1;
+        }
+        while s < run.start && !b[s].is_ascii_alphanumeric() {
+            s += 1;
+        }
+        if s > 0 && (b[s - 1].is_ascii_digit() || b[s - 1] == b'_') {
+            return run.end;
+        }
+        // Cheap reject: the byte before the value must be a separator.
+        if s > 0 && b[s - 1].is_ascii_alphabetic() {
+            return run.end;
+        }
+        // If the letters before the digits are themselves the label (MRN-884213), the value
+        // starts at the digits.
+        let label = label_before(b, s).or_else(|| {
+            // Only a label joined by punctuation ("MRN-884213"), not glued ("MRN00482913").
+            if s < run.start && !b[run.start - 1].is_ascii_alphabetic() {
+                label_before(b, run.start).inspect(|_| s = run.start)
+            } else {
+                None
+            }
+        });
+        let Some((label, month)) = label else {
+            return run.end;
+        };
+        if label == Label::Birth {
+            let ds = month.unwrap_or(s);
+            let hi = cx.ceil(ds + 40);
+            let hay = cx.text.get(..hi).unwrap_or_default();
+            if let Some(c) = DATE_RE.captures_at(hay, ds) {
+                if let Some(m) = c.get(0) {
+                    if m.start() == ds && date_ok(&c) && !cx.word_at(m.end()) {
+                        cx.emit(
+                            Kind::DATE_OF_BIRTH,
+                            m.start(),
+                            m.end(),
+                            SCORE_WITH_CUE,
+                            priority::CONTEXTUAL,
+                        );
+                        return m.end().max(run.end);
+                    }
+                }
+            }
+            return run.end;
+        }
+        let Some(e) = value_token(b, s, 24) else {
+            return run.end;
+        };
+        if !value_ok(label, &b[s..e]) {
+            return run.end;
+        }
+        let kind = match label {
+            Label::Mrn => Kind::MRN,
+            Label::Patient => Kind::PATIENT_ID,
+            Label::Insurance => Kind::INSURANCE_ID,
+            Label::Passport => Kind::US_PASSPORT,
+            Label::Account => Kind::BANK_ACCOUNT,
+            Label::Birth => return run.end,
+        };
+        cx.emit(kind, s, e, SCORE_WITH_CUE, priority::CONTEXTUAL);
+        e.max(run.end)
+    }
+}
 #[cfg(test)]
 mod tests {
     use crate::detect::testing::found;
@@ -154,5 +1880,267 @@ mod tests {
         ] {
             assert!(found(Kind::EMAIL, text).is_empty(), "{text}");
         }
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use crate::detect::testing::{all, found};
+    use crate::Kind;
+
+    #[test]
+    fn phone_positives() {
+        for (t, want) in [
+            ("call (415) 555-0132 now", "(415) 555-0132"),
+            ("_: (415)555-0132", "(415)555-0132"),
+            ("US: 415-555-0132.", "415-555-0132"),
+            ("fax 415.555.0132", "415.555.0132"),
+            ("at 415 555 0132, thanks", "415 555 0132"),
+            ("+1 415 555 0132", "+1 415 555 0132"),
+            ("1-800-555-0199", "1-800-555-0199"),
+            ("+1 (415) 555-0132", "+1 (415) 555-0132"),
+            ("+14155550132", "+14155550132"),
+            ("+44 20 7946 0958", "+44 20 7946 0958"),
+            ("+49 30 901820", "+49 30 901820"),
+            ("+44 (20) 7123 4567", "+44 (20) 7123 4567"),
+            ("+33 1 42 68 53 00", "+33 1 42 68 53 00"),
+            ("office 415-555-0132 x204", "415-555-0132"),
+            ("ext: 415-555-0132x12", "415-555-0132"),
+            ("phone: 4155550132", "4155550132"),
+            ("My Japanese number is 090-1234-5678", "090-1234-5678"),
+            ("tel 09-7625400", "09-7625400"),
+        ] {
+            assert_eq!(found(Kind::PHONE, t), [want], "{t}");
+        }
+    }
+
+    #[test]
+    fn phone_hard_negatives() {
+        for t in [
+            "4155550132", // bare 10 digits, no cue
+            "version 1.2.3",
+            "2024-01-02 10:30:45",
+            "192.168.10.200",
+            "order 415-555-0132",
+            "ISBN 978-3-16-148410-0",
+            "tracking 1Z999AA10123456784",
+            "id415-555-0132",
+            "415-555-0132abc",
+            "(123) 555-0132", // area code 1xx
+            "415-155-0132",   // exchange 1xx
+            "911-555-0132",   // N11
+            "zip 94105-1234",
+            "$1,234,567.89",
+            "1700000000",
+            "phone: 12-31-1999", // a date, even after a phone word
+            "4111 1111 1111 1111",
+            "+0 123 456 789",
+            "123e4567-e89b-12d3-a456-426614174000",
+        ] {
+            assert!(found(Kind::PHONE, t).is_empty(), "{t}");
+        }
+        // The card detector wins over anything phone-shaped in a card.
+        assert_eq!(all("card 4111-1111-1111-1111")[0].0, "credit_card");
+    }
+
+    #[test]
+    fn ssn_itin() {
+        for (t, want) in [
+            ("SSN 536-22-1234", "536-22-1234"),
+            ("536-22-1234", "536-22-1234"),
+            ("ssn: 536 22 1234", "536 22 1234"),
+            ("social security number 536221234", "536221234"),
+            ("SSN 536.22.1234", "536.22.1234"),
+        ] {
+            assert_eq!(found(Kind::US_SSN, t), [want], "{t}");
+        }
+        for t in [
+            "536221234",   // bare, no cue
+            "078-05-1120", // Woolworth
+            "000-12-3456",
+            "666-12-3456",
+            "536-00-1234",
+            "536-22-0000",
+            "123-45-6789",
+            "536-22-1234-5", // longer id
+            "x536-22-1234",
+            "536-22.1234", // mixed
+            "phone 536-22-1234",
+            "536.22.1234", // dotted without cue
+        ] {
+            assert!(found(Kind::US_SSN, t).is_empty(), "{t}");
+        }
+        assert_eq!(found(Kind::US_ITIN, "ITIN 912-70-1234"), ["912-70-1234"]);
+        assert_eq!(found(Kind::US_ITIN, "912 70 1234"), ["912 70 1234"]);
+        assert_eq!(found(Kind::US_ITIN, "tax id 912701234"), ["912701234"]);
+        assert!(found(Kind::US_ITIN, "912-40-1234").is_empty());
+        assert!(found(Kind::US_SSN, "912-70-1234").is_empty());
+        assert!(found(Kind::US_ITIN, "912701234").is_empty());
+    }
+
+    #[test]
+    fn ip_addresses() {
+        for (t, want) in [
+            ("from 10.1.2.3 at", "10.1.2.3"),
+            ("host=192.168.0.254:8080", "192.168.0.254"),
+            ("net 10.0.0.0/8", "10.0.0.0/8"),
+            ("route 2001:db8::/32.", "2001:db8::/32"),
+            ("ip 255.255.255.255.", "255.255.255.255"),
+            ("addr ::1 ok", "::1"),
+            ("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"),
+            (
+                "fe80::1ff:fe23:4567:890a%eth0 up",
+                "fe80::1ff:fe23:4567:890a%eth0",
+            ),
+            (
+                "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+                "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            ),
+            ("[2001:db8::ff00:42:8329]:443", "2001:db8::ff00:42:8329"),
+            ("::ffff:192.0.2.128", "::ffff:192.0.2.128"),
+        ] {
+            assert_eq!(found(Kind::IP_ADDRESS, t), [want], "{t}");
+        }
+        for t in [
+            "1.2.3.4.5",
+            "OID 1.3.6.1.4.1",
+            "v1.2.3.4",
+            "version 10.0.0.1",
+            "256.1.1.1",
+            "01.02.03.04",
+            "std::vector<int>",
+            "crate::detect::pii",
+            "x :: Int",
+            "12:30:45",
+            "2024-01-02T10:30:45Z",
+            "00:1A:2B:3C:4D:5E",
+            "1.2.3",
+            "a1.2.3.4",
+            "peer=dead::beef", // known gap: no digit, no trigger
+        ] {
+            assert!(found(Kind::IP_ADDRESS, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn mac_addresses() {
+        for (t, want) in [
+            ("My MAC address is 00:1A:2B:3C:4D:5E", "00:1A:2B:3C:4D:5E"),
+            ("hw 01-b3-4a-67-d9-cf.", "01-b3-4a-67-d9-cf"),
+            ("Cisco MAC: 0012.3456.789A", "0012.3456.789A"),
+            ("digits only 00:11:22:33:44:55", "00:11:22:33:44:55"),
+            ("dashes 12-34-56-78-90-12", "12-34-56-78-90-12"),
+            ("cisco 0012.3456.7890", "0012.3456.7890"),
+            ("Physical address is aabb.ccdd.eef0", "aabb.ccdd.eef0"),
+        ] {
+            assert_eq!(found(Kind::MAC_ADDRESS, t), [want], "{t}");
+        }
+        for t in [
+            "Not a MAC: 00:1A:2B:3C:4D",
+            "Broadcast: FF:FF:FF:FF:FF:FF",
+            "Invalid: 00:00:00:00:00:00",
+            "10:2F:33-AC-29-C3",
+            "00:1A:2B:3C:4D:5E:6F",
+            "machine 12:30:45",
+            // Known gap: without a digit there is no trigger (see the detector docs).
+            "Device MAC: AA:BB:CC:DD:EE:FF",
+        ] {
+            assert!(found(Kind::MAC_ADDRESS, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn passport_and_dob() {
+        assert_eq!(
+            found(Kind::US_PASSPORT, "Passport No: 912803456"),
+            ["912803456"]
+        );
+        assert_eq!(
+            found(Kind::US_PASSPORT, "my travel document is A12803456"),
+            ["A12803456"]
+        );
+        assert!(found(Kind::US_PASSPORT, "912803456").is_empty());
+        assert!(found(Kind::US_PASSPORT, "passport expires 2030").is_empty());
+        for (t, want) in [
+            ("DOB: 04/12/1986", "04/12/1986"),
+            ("D.O.B. 1986-04-12", "1986-04-12"),
+            ("date of birth: April 12, 1986", "April 12, 1986"),
+            ("born on 12 Apr 1986", "12 Apr 1986"),
+            ("Birthdate 12-Apr-1986", "12-Apr-1986"),
+            ("birthday is the 3rd of March, 1990", "3rd of March, 1990"),
+            ("dob=19860412", "19860412"),
+            ("DOB (MM/DD/YYYY): 4/2/86", "4/2/86"),
+        ] {
+            assert_eq!(found(Kind::DATE_OF_BIRTH, t), [want], "{t}");
+        }
+        for t in [
+            "visit on 04/12/1986",
+            "DOB: 13/13/1986",
+            "adobe 04/12/1986",
+            "stubborn 04/12/1986",
+            "DOB: unknown; seen 04/12/2020",
+            "birth weight 3.2 kg",
+        ] {
+            assert!(found(Kind::DATE_OF_BIRTH, t).is_empty(), "{t}");
+        }
+    }
+
+    fn timed(text: &str) {
+        let t0 = std::time::Instant::now();
+        let _ = crate::Scanner::builtin().scan(text);
+        let dt = t0.elapsed();
+        assert!(dt.as_secs_f64() < 2.0, "took {dt:?}");
+    }
+
+    #[test]
+    fn linear_on_adversarial_inputs() {
+        const MB: usize = 1 << 20;
+        timed(&"1".repeat(MB));
+        timed(&"1-".repeat(MB / 2));
+        timed(&"1.1.".repeat(MB / 4));
+        timed(&"::".repeat(MB / 2));
+        timed(&"@".repeat(MB));
+        timed(&"1 ".repeat(MB / 2));
+        timed(&"a1:".repeat(MB / 3));
+        timed(&"DOB ".repeat(MB / 4));
+        timed(&"account ".repeat(MB / 8));
+        timed(&"GB82 ".repeat(MB / 5));
+        timed(&"1EG4".repeat(MB / 4));
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        /// Digit runs, separators, labels and letters in any order never panic and give spans on
+        /// char boundaries.
+        #[test]
+        fn scanner_never_panics_on_digit_soup(
+            parts in proptest::collection::vec(prop_oneof![
+                "[0-9]{1,12}", "[-. /:()+#=]{1,2}", "[a-fA-F]{1,4}", "é|€|日",
+                Just("MRN".to_string()), Just("DOB ".to_string()), Just("account ".to_string()),
+                Just("GB82".to_string()), Just("::".to_string()), Just("SSN".to_string()),
+                Just("phone".to_string()), Just("1EG4".to_string()),
+            ], 0..40)
+        ) {
+            let text: String = parts.concat();
+            for f in crate::Scanner::builtin().scan(&text) {
+                prop_assert!(text.is_char_boundary(f.start()) && text.is_char_boundary(f.end()));
+                prop_assert!(f.start() < f.end() && f.end() <= text.len());
+            }
+        }
+    }
+
+    #[test]
+    fn quick_filter_agrees_with_classify() {
+        for w in KNOWN_WORDS {
+            assert_ne!(classify(w.as_bytes()), Word::Other, "{w}");
+            assert_eq!(classify(w.as_bytes()), classify_slow(w.as_bytes()), "{w}");
+        }
+        assert_eq!(classify(b"banana"), Word::Other);
     }
 }

@@ -326,6 +326,21 @@ pub use secrets::{github_token_checksum, jwt, looks_random, pem_private_key_labe
 
 // -- validate: pii/phi/financial --
 
+/// The national IBAN length for a two-letter country code (either case), or `None` when the
+/// country does not use IBANs.
+///
+/// ```
+/// assert_eq!(lastgate::validate::iban_length_for("GB"), Some(22));
+/// assert_eq!(lastgate::validate::iban_length_for("us"), None);
+/// ```
+pub fn iban_length_for(country: &str) -> Option<usize> {
+    let b = country.as_bytes();
+    if b.len() != 2 || !b.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    iban_length([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
