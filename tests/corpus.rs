@@ -18,7 +18,10 @@ struct Counts {
     fn_: usize,
 }
 
-fn load() -> Vec<(String, String, Vec<(String, String)>)> {
+/// `(id, text, labels as (kind, value))`.
+type Case = (String, String, Vec<(String, String)>);
+
+fn load() -> Vec<Case> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/corpus exists")

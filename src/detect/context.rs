@@ -59,14 +59,6 @@ impl Cues {
         end < hi && Self::any_in(ac, text, end, hi)
     }
 
-    /// True when a cue occurs as a whole word in `text[lo..hi]` (char boundaries required).
-    pub(crate) fn in_range(&self, text: &str, lo: usize, hi: usize) -> bool {
-        let Some(ac) = &self.ac else { return false };
-        let hi = floor_char_boundary(text, hi);
-        let lo = floor_char_boundary(text, lo.min(hi));
-        Self::any_in(ac, text, lo, hi)
-    }
-
     fn any_in(ac: &AhoCorasick, text: &str, lo: usize, hi: usize) -> bool {
         let bytes = text.as_bytes();
         let Some(window) = text.get(lo..hi) else {
@@ -105,7 +97,6 @@ mod tests {
         for s in 0..=t.len() {
             for e in s..=t.len() {
                 let _ = c.near(t, s, e, 3, 3);
-                let _ = c.in_range(t, s, e);
             }
         }
         assert!(!Cues::new(Vec::<String>::new()).near(t, 0, 1, 10, 10));

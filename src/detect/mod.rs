@@ -40,8 +40,8 @@ pub(crate) const SCORE_WEAK: f32 = 0.3;
 /// The default minimum score of a scanner.
 pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 
-/// The shortest token that [`Trigger::TokenPrefixes`] looks at, in bytes.
-pub(crate) const MIN_PREFIXED_TOKEN: usize = 16;
+/// The shortest run that [`Trigger::TokenPrefixes`] looks in, in bytes (the pass needs 15+).
+pub(crate) const MIN_PREFIXED_TOKEN: usize = 15;
 
 /// How far before a candidate the built-in detectors look for context words, in bytes.
 pub(crate) const CONTEXT_BEFORE: usize = 64;
@@ -57,9 +57,10 @@ pub(crate) enum Trigger {
     /// (`apiKey`) explicitly. Matching is case-sensitive so that the shared automaton keeps its SIMD
     /// prefilter: keep literals at least three bytes long and few (tens, not hundreds).
     Literals(Vec<String>),
-    /// At the start of every token of at least [`MIN_PREFIXED_TOKEN`] bytes (a maximal run of
-    /// ASCII letters, digits, `_`, `-` and `.`) that begins with one of these prefixes, matched
-    /// exactly. This is the trigger for vendor tokens: hundreds of prefixes cost one cheap pass
+    /// At every token start (an ASCII letter or digit not preceded by one) inside a run of at
+    /// least [`MIN_PREFIXED_TOKEN`] letters, digits, `_`, `-`, `.` or base64's `+`, `/`, `=`,
+    /// where the text begins with one of these prefixes, matched exactly. Prefixes must begin
+    /// with a letter or digit. This is the trigger for vendor tokens: hundreds of prefixes cost one cheap pass
     /// that only stops at long tokens. `Hit::literal` numbers prefixes after any `Literals` of
     /// the same detector, in trigger order.
     TokenPrefixes(Vec<String>),

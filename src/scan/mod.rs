@@ -845,10 +845,19 @@ mod tests {
             .iter()
             .map(|f| (f.text(text).unwrap(), (f.score() * 10.0).round() / 10.0))
             .collect();
-        // "tok_short" is too short; "a.tok_…" and "mid-tok_…" do not start with the prefix;
+        // "tok_short" is too short; "a.tok_…" and "mid-tok_…" start tokens after punctuation;
         // "tok_long_…" is offered its longest prefix first (index 2, after the literal at 0
         // and "tok_" at 1), whose resume offset then covers the shorter one.
-        assert_eq!(got, [("tok_", 0.6), ("Marker", 0.5), ("tok_long_", 0.7)]);
+        assert_eq!(
+            got,
+            [
+                ("tok_", 0.6),
+                ("Marker", 0.5),
+                ("tok_", 0.6),
+                ("tok_long_", 0.7),
+                ("tok_", 0.6)
+            ]
+        );
     }
 
     #[test]

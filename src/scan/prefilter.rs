@@ -36,20 +36,22 @@ pub(crate) struct LiteralTarget {
 pub(crate) struct Literals {
     pub(crate) ac: AhoCorasick,
     pub(crate) targets: Vec<Vec<LiteralTarget>>,
-    /// Number of distinct patterns in the automaton.
+    /// Number of distinct patterns in the automaton (checked against the budget in tests).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) patterns: usize,
 }
 
-/// The spellings a literal is matched in. A keyword (lower-case letters, `_` and `-`, starting
-/// with a letter or `_`, such as `password` or `_key`) is matched as written, in upper case and
-/// capitalized; anything else (`eyJ`, `AKIA`, `AccountKey=`, `://`, `-u `) exactly.
+/// The spellings a literal is matched in. A keyword (lower-case letters, `_`, `-` and spaces,
+/// starting with a letter or `_`, such as `password`, `_key` or `api key`) is matched as
+/// written, in upper case and capitalized; anything else (`eyJ`, `AKIA`, `AccountKey=`, `://`,
+/// `-u `) exactly.
 pub(crate) fn case_variants(lit: &str) -> Vec<String> {
     let b = lit.as_bytes();
     let keyword = b
         .first()
         .is_some_and(|c| c.is_ascii_lowercase() || *c == b'_')
         && b.iter()
-            .all(|c| c.is_ascii_lowercase() || *c == b'_' || *c == b'-')
+            .all(|c| c.is_ascii_lowercase() || matches!(*c, b'_' | b'-' | b' '))
         && b.iter().any(u8::is_ascii_lowercase);
     if !keyword {
         return vec![lit.to_string()];
@@ -67,6 +69,7 @@ pub(crate) fn case_variants(lit: &str) -> Vec<String> {
 /// aho-corasick's SIMD (Teddy) prefilter handles at most 64 patterns; past that the shared
 /// automaton runs byte by byte, several times slower. The built-in detectors stay within it
 /// (a unit test checks).
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) const PREFILTER_PATTERN_BUDGET: usize = 64;
 
 impl Literals {
@@ -125,11 +128,14 @@ impl Literals {
     }
 }
 
+/// `(prefix, detector, literal index)`.
+type PrefixEntry = (Box<[u8]>, usize, usize);
+
 /// Exact prefixes looked up at the start of long tokens (see [`long_tokens`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Prefixes {
     /// By first byte: `(prefix, detector, literal index)`.
-    by_first: Vec<Vec<(Box<[u8]>, usize, usize)>>,
+    by_first: Vec<Vec<PrefixEntry>>,
     pub(crate) min_len: usize,
 }
 
@@ -138,7 +144,7 @@ impl Prefixes {
         if prefixes.is_empty() {
             return None;
         }
-        let mut by_first: Vec<Vec<(Box<[u8]>, usize, usize)>> = vec![Vec::new(); 256];
+        let mut by_first: Vec<Vec<PrefixEntry>> = vec![Vec::new(); 256];
         for (d, li, p) in prefixes {
             if let Some(&b) = p.as_bytes().first() {
                 by_first[usize::from(b)].push((p.as_bytes().into(), *d, *li));
@@ -157,7 +163,7 @@ impl Prefixes {
         &'a self,
         token: &'a [u8],
     ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
-        let list: &[(Box<[u8]>, usize, usize)] = token
+        let list: &[PrefixEntry] = token
             .first()
             .map(|b| self.by_first[usize::from(*b)].as_slice())
             .unwrap_or(&[]);
@@ -167,16 +173,26 @@ impl Prefixes {
     }
 }
 
-/// A byte that can be part of a vendor token: ASCII letter, digit, `_`, `-` or `.`.
+/// A byte that can start or continue a vendor token: ASCII letter, digit, `_`, `-` or `.`.
 #[inline]
 pub(crate) fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
 }
 
-/// Calls `f(start, end)` for every maximal token (see [`is_token_byte`]) of at least `min_len`
-/// bytes, in order. `min_len` must be at least 15: every such token then contains a whole
-/// 8-byte-aligned block, so the scan only stops at blocks whose bytes all lie in `0x2D..=0x7A`
-/// (no space, newline, comma, quote or non-ASCII byte), which prose rarely has.
+/// A byte that can be inside a token's body: a token byte or base64's `+`, `/`, `=`.
+#[inline]
+fn is_body_byte(b: u8) -> bool {
+    is_token_byte(b) || matches!(b, b'+' | b'/' | b'=')
+}
+
+/// Calls `f(start, run_end)` for every token start inside every maximal run of body bytes (see
+/// [`is_body_byte`]) of at least `min_len` bytes, in order. A token start is an ASCII letter or
+/// digit whose predecessor is not one, so `key=ghp_…` offers `key` and `ghp_…`, and
+/// `secrets.pypi-…` offers `secrets` and `pypi-…`.
+///
+/// `min_len` must be at least 15: every such run then contains a whole 8-byte-aligned block, so
+/// the scan only stops at blocks whose bytes all lie in `0x2B..=0x7A` (no space, newline, comma,
+/// quote or non-ASCII byte), which prose rarely has.
 pub(crate) fn long_tokens(bytes: &[u8], min_len: usize, mut f: impl FnMut(usize, usize)) {
     debug_assert!(min_len >= 15);
     let n = bytes.len();
@@ -186,26 +202,32 @@ pub(crate) fn long_tokens(bytes: &[u8], min_len: usize, mut f: impl FnMut(usize,
         let mut w = [0u8; 8];
         w.copy_from_slice(&bytes[i..i + 8]);
         let x = u64::from_le_bytes(w);
-        if has_less(x, 0x2D) || has_more(x, 0x7A) {
+        if has_less(x, 0x2B) || has_more(x, 0x7A) {
             i += 8;
             continue;
         }
         let mut p = i.max(done);
         while p < i + 8 {
-            if !is_token_byte(bytes[p]) {
+            if !is_body_byte(bytes[p]) {
                 p += 1;
                 continue;
             }
             let mut s = p;
-            while s > done && is_token_byte(bytes[s - 1]) {
+            while s > done && is_body_byte(bytes[s - 1]) {
                 s -= 1;
             }
             let mut e = p;
-            while e < n && is_token_byte(bytes[e]) {
+            while e < n && is_body_byte(bytes[e]) {
                 e += 1;
             }
-            if e - s >= min_len && (s == 0 || !is_token_byte(bytes[s - 1])) {
-                f(s, e);
+            if e - s >= min_len && (s == 0 || !is_body_byte(bytes[s - 1])) {
+                for t in s..e {
+                    if bytes[t].is_ascii_alphanumeric()
+                        && (t == s || !bytes[t - 1].is_ascii_alphanumeric())
+                    {
+                        f(t, e);
+                    }
+                }
             }
             done = e;
             p = e;
@@ -359,13 +381,19 @@ mod tests {
         let mut out = Vec::new();
         let mut i = 0;
         while i < b.len() {
-            if is_token_byte(b[i]) {
+            if is_body_byte(b[i]) {
                 let s = i;
-                while i < b.len() && is_token_byte(b[i]) {
+                while i < b.len() && is_body_byte(b[i]) {
                     i += 1;
                 }
                 if i - s >= min {
-                    out.push((s, i));
+                    for t in s..i {
+                        if b[t].is_ascii_alphanumeric()
+                            && (t == s || !b[t - 1].is_ascii_alphanumeric())
+                        {
+                            out.push((t, i));
+                        }
+                    }
                 }
             } else {
                 i += 1;

@@ -39,7 +39,7 @@ pub fn luhn(s: &str) -> bool {
         sum += v;
         n += 1;
     }
-    n >= 2 && sum % 10 == 0
+    n >= 2 && sum.is_multiple_of(10)
 }
 
 /// Expected IBAN length by country (ISO 13616 registry, SWIFT release 2024).
@@ -214,7 +214,7 @@ pub fn aba_routing(s: &str) -> bool {
         .zip([3u32, 7, 1, 3, 7, 1, 3, 7, 1])
         .map(|(&x, w)| u32::from(x) * w)
         .sum();
-    prefix_ok && sum % 10 == 0 && d.iter().any(|&x| x != 0)
+    prefix_ok && sum.is_multiple_of(10) && d.iter().any(|&x| x != 0)
 }
 
 /// US National Provider Identifier: ten digits starting with 1 or 2, Luhn over `80840` + the
@@ -244,7 +244,7 @@ pub fn npi(s: &str) -> bool {
             x
         };
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// US DEA registration number: two letters (registrant type, then the registrant's initial or

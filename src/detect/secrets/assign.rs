@@ -25,8 +25,13 @@ pub(crate) struct Assigned;
 
 /// Anchors. The engine runs a detector once per offset, with its lowest-index literal there,
 /// so the longer spaced names come before `secret` / `api` words they start with.
+/// Anchors for the shared literal automaton. All-lower-case keywords are also matched in upper
+/// case and capitalized (`PASSWORD`, `Password`); the rest exactly. The list is sized for the
+/// automaton's SIMD prefilter budget (see `scan::prefilter`): `Key` covers camelCase names
+/// (`apiKey`, `accessKey`, `privateKey`), `_key`/`-key` the snake and kebab forms.
 const ANCHORS: &[&str] = &[
     "api key",
+    "API key",
     "secret key",
     "access key",
     "pass",
@@ -36,19 +41,18 @@ const ANCHORS: &[&str] = &[
     "api_key",
     "apikey",
     "api-key",
+    "Api-Key",
     "_key",
     "-key",
-    "accesskey",
-    "privatekey",
+    "Key",
     "credential",
-    "creds",
     "auth",
     "--user ",
     "-u ",
     "identified by ",
 ];
 /// Two-word names written with a space in prose: "my API key is …", "secret key: …".
-const A_SPACED_NAMES: std::ops::RangeInclusive<usize> = 0..=2;
+const A_SPACED_NAMES: std::ops::RangeInclusive<usize> = 0..=3;
 const A_CURL_USER: usize = 17;
 const A_DASH_U: usize = 18;
 const A_IDENTIFIED_BY: usize = 19;

@@ -3,8 +3,6 @@
 //! Slack webhooks, Mailchimp keys (`…-us12`), Azure storage keys, Telegram bot tokens and
 //! Google service-account key ids.
 
-use once_cell::sync::Lazy;
-
 use super::super::{priority, Cx, Detect, Hit, Trigger, SCORE_CONFIRMED, SCORE_STRONG, SCORE_WEAK};
 use super::{is_alnum, run_end};
 use crate::finding::Kind;
@@ -125,8 +123,7 @@ const fn rc(
 
 use Cs::*;
 
-/// Prefix table. Prefixes are matched case-sensitively (the automaton is case-insensitive; the
-/// detector re-checks). The body must fill `min..=max` characters of `cs` and must not run on
+/// Prefix table. Prefixes are matched exactly, at token starts (`Trigger::TokenPrefixes`). The body must fill `min..=max` characters of `cs` and must not run on
 /// into more token characters.
 static RULES: &[Rule] = &[
     // AWS access key ids (long-term, temporary, group, user, role, policy, …).
@@ -335,14 +332,6 @@ const SP_AZURE_SAS_KEY: usize = 4;
 const SP_TELEGRAM: usize = 5;
 const SP_GCP_KEY_ID: usize = 6;
 const SP_DISCORD_HOOK: usize = 7;
-
-static LITERALS: Lazy<Vec<String>> = Lazy::new(|| {
-    RULES
-        .iter()
-        .map(|r| r.prefix.to_string())
-        .chain(SPECIALS.iter().map(|s| s.to_string()))
-        .collect()
-});
 
 /// Every prefixed vendor token (see the table in the source).
 pub(crate) struct VendorTokens;
@@ -767,7 +756,12 @@ impl Detect for VendorTokens {
     }
 
     fn triggers(&self) -> Vec<Trigger> {
-        vec![Trigger::Literals(LITERALS.clone())]
+        // Prefixes are checked at token starts (one cheap pass however many there are); the
+        // specials are anchors inside or around tokens, matched exactly.
+        vec![
+            Trigger::TokenPrefixes(RULES.iter().map(|r| r.prefix.to_string()).collect()),
+            Trigger::LiteralsExact(SPECIALS.iter().map(|s| s.to_string()).collect()),
+        ]
     }
 
     fn max_len(&self) -> usize {
