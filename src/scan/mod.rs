@@ -197,6 +197,9 @@ impl Scanner {
         if let Some(prefixes) = &inner.prefixes {
             resume.iter_mut().for_each(|r| *r = 0);
             prefilter::long_tokens(bytes, prefixes.min_len, |s, e| {
+                if !prefixes.may_start(bytes[s], bytes.get(s + 1).copied().unwrap_or(0)) {
+                    return;
+                }
                 let token = &bytes[s..e];
                 for (d, literal, len) in prefixes.matching(token) {
                     if s < resume[d] {

@@ -136,6 +136,9 @@ type PrefixEntry = (Box<[u8]>, usize, usize);
 pub(crate) struct Prefixes {
     /// By first byte: `(prefix, detector, literal index)`.
     by_first: Vec<Vec<PrefixEntry>>,
+    /// One bit per possible first two bytes of a prefix (65,536 bits): most token starts are
+    /// rejected by one load.
+    pairs: Vec<u64>,
     pub(crate) min_len: usize,
 }
 
@@ -150,11 +153,39 @@ impl Prefixes {
                 by_first[usize::from(b)].push((p.as_bytes().into(), *d, *li));
             }
         }
+        let mut pairs = vec![0u64; 65536 / 64];
         for list in &mut by_first {
             // Longest first, so a detector sees its most specific prefix.
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
+            for (p, _, _) in list.iter() {
+                match **p {
+                    [a, b, ..] => {
+                        let i = usize::from(a) << 8 | usize::from(b);
+                        pairs[i / 64] |= 1 << (i % 64);
+                    }
+                    // A one-byte prefix: every second byte.
+                    [a] => {
+                        for b in 0..=255usize {
+                            let i = usize::from(a) << 8 | b;
+                            pairs[i / 64] |= 1 << (i % 64);
+                        }
+                    }
+                    [] => {}
+                }
+            }
         }
-        Some(Prefixes { by_first, min_len })
+        Some(Prefixes {
+            by_first,
+            pairs,
+            min_len,
+        })
+    }
+
+    /// True when some prefix may start with these two bytes (`second` is 0 at the end).
+    #[inline]
+    pub(crate) fn may_start(&self, first: u8, second: u8) -> bool {
+        let i = usize::from(first) << 8 | usize::from(second);
+        self.pairs[i / 64] & (1 << (i % 64)) != 0
     }
 
     /// The prefixes that `token` starts with.
