@@ -210,10 +210,30 @@ pub(crate) fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
 }
 
+/// Byte classes for the long-token pass: bit 0 = body byte (a token byte or base64's `+`, `/`,
+/// `=`), bit 1 = ASCII letter or digit. One table load instead of a chain of comparisons.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let alnum = b.is_ascii_alphanumeric();
+        let body = alnum || matches!(b, b'_' | b'-' | b'.' | b'+' | b'/' | b'=');
+        t[i] = (body as u8) | ((alnum as u8) << 1);
+        i += 1;
+    }
+    t
+};
+
 /// A byte that can be inside a token's body: a token byte or base64's `+`, `/`, `=`.
-#[inline]
+#[inline(always)]
 fn is_body_byte(b: u8) -> bool {
-    is_token_byte(b) || matches!(b, b'+' | b'/' | b'=')
+    CLASS[usize::from(b)] & 1 != 0
+}
+
+#[inline(always)]
+fn is_alnum(b: u8) -> bool {
+    CLASS[usize::from(b)] & 2 != 0
 }
 
 /// Calls `f(start, run_end)` for every token start inside every maximal run of body bytes (see
@@ -252,12 +272,13 @@ pub(crate) fn long_tokens(bytes: &[u8], min_len: usize, mut f: impl FnMut(usize,
                 e += 1;
             }
             if e - s >= min_len && (s == 0 || !is_body_byte(bytes[s - 1])) {
-                for t in s..e {
-                    if bytes[t].is_ascii_alphanumeric()
-                        && (t == s || !bytes[t - 1].is_ascii_alphanumeric())
-                    {
+                let mut prev_alnum = false;
+                for (t, &b) in bytes.iter().enumerate().take(e).skip(s) {
+                    let alnum = is_alnum(b);
+                    if alnum && !prev_alnum {
                         f(t, e);
                     }
+                    prev_alnum = alnum;
                 }
             }
             done = e;
