@@ -102,21 +102,7 @@ fn card_brand_ok(d: &[u8]) -> bool {
 }
 
 fn luhn_digits(d: &[u8]) -> bool {
-    let mut sum = 0u32;
-    for (i, &x) in d.iter().rev().enumerate() {
-        let x = u32::from(x);
-        sum += if i % 2 == 1 {
-            let y = x * 2;
-            if y > 9 {
-                y - 9
-            } else {
-                y
-            }
-        } else {
-            x
-        };
-    }
-    d.len() >= 2 && sum.is_multiple_of(10)
+    crate::validate::luhn_values(d.iter().map(|&x| u32::from(x)))
 }
 
 /// The digit groups of a run: `(start, end)` byte offsets and the separator before each group.

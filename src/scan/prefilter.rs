@@ -204,12 +204,6 @@ impl Prefixes {
     }
 }
 
-/// A byte that can start or continue a vendor token: ASCII letter, digit, `_`, `-` or `.`.
-#[inline]
-pub(crate) fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
-}
-
 /// Byte classes for the long-token pass: bit 0 = body byte (a token byte or base64's `+`, `/`,
 /// `=`), bit 1 = ASCII letter or digit. One table load instead of a chain of comparisons.
 static CLASS: [u8; 256] = {

@@ -23,10 +23,19 @@ fn digit_values(s: &str) -> impl DoubleEndedIterator<Item = u32> + '_ {
 /// Luhn (mod 10) check over the ASCII digits of `s`; other characters are ignored. False when
 /// there are fewer than two digits.
 pub fn luhn(s: &str) -> bool {
+    luhn_values(digit_values(s))
+}
+
+/// Luhn over digit values (0-9), most significant first: the one implementation that
+/// [`luhn`], [`npi`] and the card detector share. False with fewer than two digits.
+pub(crate) fn luhn_values<I>(digits: I) -> bool
+where
+    I: DoubleEndedIterator<Item = u32>,
+{
     let mut sum = 0u32;
     let mut n = 0usize;
-    for (i, d) in digit_values(s).rev().enumerate() {
-        let v = if i % 2 == 1 {
+    for (i, d) in digits.rev().enumerate() {
+        sum += if i % 2 == 1 {
             let x = d * 2;
             if x > 9 {
                 x - 9
@@ -36,7 +45,6 @@ pub fn luhn(s: &str) -> bool {
         } else {
             d
         };
-        sum += v;
         n += 1;
     }
     n >= 2 && sum.is_multiple_of(10)
@@ -226,25 +234,13 @@ pub fn npi(s: &str) -> bool {
     if d[0] != 1 && d[0] != 2 {
         return false;
     }
-    // Luhn of "80840" followed by the ten digits (15 digits); doubling from the right.
-    let full: [u8; 15] = [
-        8, 0, 8, 4, 0, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9],
-    ];
-    let mut sum = 0u32;
-    for (i, &x) in full.iter().rev().enumerate() {
-        let x = u32::from(x);
-        sum += if i % 2 == 1 {
-            let y = x * 2;
-            if y > 9 {
-                y - 9
-            } else {
-                y
-            }
-        } else {
-            x
-        };
-    }
-    sum.is_multiple_of(10)
+    // Luhn of "80840" followed by the ten digits.
+    luhn_values(
+        [8u8, 0, 8, 4, 0]
+            .iter()
+            .chain(d.iter())
+            .map(|&x| u32::from(x)),
+    )
 }
 
 /// US DEA registration number: two letters (registrant type, then the registrant's initial or
