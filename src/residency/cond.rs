@@ -243,7 +243,10 @@ fn write_expr(f: &mut fmt::Formatter<'_>, e: &Expr) -> fmt::Result {
         }
         Expr::Cmp {
             attr, op, value, ..
-        } => write!(f, "{} {} '{}'", attr.as_str(), op.as_str(), value.text),
+        } => {
+            write!(f, "{} {} ", attr.as_str(), op.as_str())?;
+            write_lit(f, &value.text)
+        }
         Expr::In {
             attr,
             negated,
@@ -260,12 +263,26 @@ fn write_expr(f: &mut fmt::Formatter<'_>, e: &Expr) -> fmt::Result {
                 if i > 0 {
                     f.write_str(", ")?;
                 }
-                write!(f, "'{v}'")?;
+                write_lit(f, v)?;
             }
             f.write_str("]")
         }
-        Expr::Contains { value } => write!(f, "provider.certifications contains '{}'", value.text),
+        Expr::Contains { value } => {
+            f.write_str("provider.certifications contains ")?;
+            write_lit(f, &value.text)
+        }
         Expr::OnPrem(_) => f.write_str("provider.on_prem"),
+    }
+}
+
+/// Writes a string literal in single quotes, or in double quotes when it contains a single
+/// quote. Strings have no escapes, so a parsed value never holds both kinds and the canonical
+/// text always re-parses to the same value (found by the `residency_condition` fuzz target).
+fn write_lit(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    if s.contains('\'') {
+        write!(f, "\"{s}\"")
+    } else {
+        write!(f, "'{s}'")
     }
 }
 
@@ -834,5 +851,27 @@ mod tests {
         let items: Vec<String> = (0..300).map(|i| format!("'r{i}'")).collect();
         let e = err(&format!("user_region in [{}]", items.join(",")));
         assert_eq!(e.kind(), ErrorKind::Limit);
+    }
+}
+
+#[cfg(test)]
+mod quoting_regression {
+    use super::Condition;
+
+    /// Found by the `residency_condition` fuzz target: a double-quoted value holding a single
+    /// quote was printed in single quotes, so the canonical text did not parse.
+    #[test]
+    fn values_with_quotes_round_trip() {
+        for text in [
+            r#"provider.region != "E', 'UK""#,
+            r#"user_region in ["it's", 'plain']"#,
+            r#"provider.certifications contains "b'a""#,
+            r#"data_classification == 'say "hi"'"#,
+        ] {
+            let c = Condition::parse(text).expect("parses");
+            let canon = c.to_string();
+            let again = Condition::parse(&canon).expect("canonical text parses");
+            assert_eq!(again.to_string(), canon, "{text}");
+        }
     }
 }
