@@ -172,7 +172,8 @@ impl Scanner {
         // resume[d]: hits of detector d that start before this offset are skipped.
         let mut resume = vec![0usize; inner.detectors.len()];
 
-        if let Some(lits) = &inner.literals {
+        for lits in inner.literals.iter().flat_map(|l| &l.sets) {
+            resume.iter_mut().for_each(|r| *r = 0);
             for m in lits.ac.find_iter(text) {
                 for t in &lits.targets[m.pattern().as_usize()] {
                     let start = m.start() + t.offset;
@@ -333,18 +334,33 @@ impl fmt::Debug for Scanner {
 }
 
 /// Sorts candidates and keeps the winners of every overlap, in start order.
+///
+/// Candidates that overlap nothing are kept as they are; each cluster of transitively
+/// overlapping candidates is resolved on its own (the winners of one cluster never depend on
+/// another), so a text with one overlap somewhere does not pay for a full re-sort.
 fn resolve(cands: &mut [Candidate], out: &mut Vec<Finding>) {
-    // Fast path: already disjoint once sorted by start (the common case).
-    cands.sort_by(|a, b| {
+    cands.sort_unstable_by(|a, b| {
         (a.finding.start(), a.finding.end()).cmp(&(b.finding.start(), b.finding.end()))
     });
-    if cands
-        .windows(2)
-        .all(|w| w[0].finding.end() <= w[1].finding.start())
-    {
-        out.extend(cands.iter().map(|c| c.finding));
-        return;
+    let mut i = 0;
+    while i < cands.len() {
+        let mut end = cands[i].finding.end();
+        let mut j = i + 1;
+        while j < cands.len() && cands[j].finding.start() < end {
+            end = end.max(cands[j].finding.end());
+            j += 1;
+        }
+        if j == i + 1 {
+            out.push(cands[i].finding);
+        } else {
+            resolve_cluster(&mut cands[i..j], out);
+        }
+        i = j;
     }
+}
+
+/// Keeps the winners of one cluster of overlapping candidates, in start order.
+fn resolve_cluster(cands: &mut [Candidate], out: &mut Vec<Finding>) {
     cands.sort_by(|a, b| {
         b.priority
             .cmp(&a.priority)
@@ -734,14 +750,21 @@ mod tests {
     #[test]
     fn builtin_literals_fit_the_simd_prefilter() {
         let s = Scanner::builtin();
-        let n = s.inner.literals.as_ref().map_or(0, |l| l.patterns);
-        assert!(
-            n <= prefilter::PREFILTER_PATTERN_BUDGET,
-            "{n} literal patterns: past {} the shared automaton loses its SIMD prefilter and \
+        for n in s
+            .inner
+            .literals
+            .iter()
+            .flat_map(|l| &l.sets)
+            .map(|l| l.patterns)
+        {
+            assert!(
+                n <= prefilter::PREFILTER_PATTERN_BUDGET,
+                "{n} literal patterns: past {} the shared automaton loses its SIMD prefilter and \
              every scan slows down several times; move vendor prefixes to TokenPrefixes or use \
              fewer keywords",
-            prefilter::PREFILTER_PATTERN_BUDGET
-        );
+                prefilter::PREFILTER_PATTERN_BUDGET
+            );
+        }
     }
 
     #[test]

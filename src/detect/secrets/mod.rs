@@ -217,6 +217,17 @@ const PLACEHOLDER_MARKS: &[&str] = &[
 /// (`<password>`, `${DB_PASS}`, `{{ .Values.x }}`, `%VAR%`, `$VAR`), an environment lookup
 /// (`os.environ[...]`, `process.env.X`), a word such as `changeme` / `password` / `null`, or a
 /// value containing `xxxx`, `****`, `your_`, `example`, `dummy`, `redacted`, ….
+/// [`PLACEHOLDER_MARKS`] in one automaton: one pass over the value instead of a substring
+/// search (and its searcher set-up) per mark; the marks are lower-case, the match ignores ASCII
+/// case.
+static PLACEHOLDER_MARK_SET: once_cell::sync::Lazy<aho_corasick::AhoCorasick> =
+    once_cell::sync::Lazy::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(PLACEHOLDER_MARKS)
+            .expect("static placeholder marks")
+    });
+
 pub(crate) fn is_placeholder(v: &str) -> bool {
     let v = v.trim_matches(|c: char| c == '\'' || c == '"' || c == '`' || c.is_whitespace());
     let b = v.as_bytes();
@@ -226,10 +237,10 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
     if b.iter().all(|&c| c == first) {
         return true;
     }
-    let low = v.to_ascii_lowercase();
-    if PLACEHOLDER_MARKS.iter().any(|m| low.contains(m)) {
+    if PLACEHOLDER_MARK_SET.is_match(v) {
         return true;
     }
+    let low = v.to_ascii_lowercase();
     // `$VAR`, `$var_name`, `%VAR%`, `[VAR]`, `{VAR}`, `:var` (rails symbols / sql binds).
     let ident = |s: &[u8]| {
         !s.is_empty()
