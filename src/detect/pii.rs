@@ -1258,6 +1258,29 @@ static DATE_RE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&p).expect("static date pattern")
 });
 
+/// The numeric alternatives of [`DATE_RE`], first in its order: a much smaller automaton, so
+/// the capture search (the costly part of a date look-up) is several times cheaper. A match at
+/// a position is the match [`DATE_RE`] would report there, because these alternatives come
+/// first in [`DATE_RE`] and the regex prefers earlier alternatives at the same start.
+static NUM_DATE_RE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"\b(?:(?P<n1a>\d{1,2})(?P<s1>[/.\-])(?P<n1b>\d{1,2})(?P<s2>[/.\-])(?P<n1y>\d{4}|\d{2})|(?P<n2y>\d{4})(?P<s3>[/.\-])(?P<n2m>\d{1,2})(?P<s4>[/.\-])(?P<n2d>\d{1,2})|(?P<n3y>(?:19|20)\d{2})(?P<n3m>\d{2})(?P<n3d>\d{2}))\b",
+    )
+    .expect("static numeric date pattern")
+});
+
+/// The date that starts exactly at `at` in `hay`, with its captures.
+fn date_at(hay: &str, at: usize) -> Option<regex::Captures<'_>> {
+    if let Some(c) = NUM_DATE_RE.captures_at(hay, at) {
+        if c.get(0).is_some_and(|m| m.start() == at) {
+            return Some(c);
+        }
+    }
+    DATE_RE
+        .captures_at(hay, at)
+        .filter(|c| c.get(0).is_some_and(|m| m.start() == at))
+}
+
 fn cap_num(c: &regex::Captures<'_>, name: &str) -> Option<u32> {
     c.name(name)
         .and_then(|m| digits_value(m.as_str().as_bytes()))
@@ -1808,7 +1831,7 @@ impl Detect for LabelledValues {
             let ds = month.unwrap_or(s);
             let hi = cx.ceil(ds + 40);
             let hay = cx.text.get(..hi).unwrap_or_default();
-            if let Some(c) = DATE_RE.captures_at(hay, ds) {
+            if let Some(c) = date_at(hay, ds) {
                 if let Some(m) = c.get(0) {
                     if m.start() == ds && date_ok(&c) && !cx.word_at(m.end()) {
                         cx.emit(

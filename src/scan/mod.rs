@@ -63,6 +63,9 @@ struct Inner {
     min_digits: usize,
     whole: Vec<usize>,
     enabled: HashSet<Kind>,
+    /// False when every kind that a detector declares is enabled: the per-candidate lookup in
+    /// `enabled` (a string hash) is then skipped.
+    filter_kinds: bool,
     allow_values: HashSet<String>,
     allow_patterns: Option<RegexSet>,
     min_score: f32,
@@ -302,7 +305,15 @@ impl Scanner {
         cands.reserve(raw.len());
         for c in raw {
             let f = c.finding;
-            if f.score() < inner.min_score || !inner.enabled.contains(&f.kind()) {
+            debug_assert!(
+                inner.filter_kinds || inner.enabled.contains(&f.kind()),
+                "detector {} emitted a kind it does not declare: {}",
+                f.detector(),
+                f.kind().as_str()
+            );
+            if f.score() < inner.min_score
+                || (inner.filter_kinds && !inner.enabled.contains(&f.kind()))
+            {
                 continue;
             }
             if !inner.allow_values.is_empty() || inner.allow_patterns.is_some() {
@@ -686,6 +697,9 @@ fn assemble(
     }
     digits.sort_by_key(|&(i, m)| (m, i));
     let min_digits = digits.first().map(|&(_, m)| m).unwrap_or(usize::MAX);
+    let filter_kinds = !detectors
+        .iter()
+        .all(|d| d.kinds().iter().all(|k| enabled.contains(k)));
     Scanner {
         inner: Arc::new(Inner {
             literals: prefilter::Literals::build(&lits),
@@ -696,6 +710,7 @@ fn assemble(
             min_digits,
             whole,
             enabled,
+            filter_kinds,
             allow_values,
             allow_patterns,
             min_score,
