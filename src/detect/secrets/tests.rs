@@ -771,3 +771,26 @@ fn caps_land_on_char_boundaries() {
         }
     }
 }
+
+#[test]
+fn key_names_found_through_a_shorter_anchor() {
+    // These spellings have no anchor of their own: `_key`, `-key`, `-KEY` and `Key` inside the
+    // name lead to it, and the name is read both ways from the anchor.
+    let v = "Zq8vN2kLm4Rt7Yp1Wx3Jb6Hc9Fd0Gs5";
+    for name in [
+        "api_key",
+        "API_KEY",
+        "Api_key",
+        "api-key",
+        "API-KEY",
+        "X-API-KEY",
+        "x-api-key",
+        "Api-Key",
+        "apiKey",
+        "apikey",
+        "APIKEY",
+    ] {
+        let text = format!("{name}: {v}\n");
+        assert_found(Kind::GENERIC_SECRET, &text, v);
+    }
+}

@@ -313,22 +313,25 @@ static RULES: &[Rule] = &[
     r("sk-", Kind::OPENAI_API_KEY, Alnum, 48, 48),
 ];
 
-/// Literals after the table, each with its own handler.
+/// Anchors after the table, each with its own handler. The first [`TOKEN_SPECIALS`] start a
+/// long token and are looked up by the token-prefix pass with the table's prefixes; the rest
+/// lie inside or around tokens and go to the literal automaton.
 const SPECIALS: &[&str] = &[
-    "T3BlbkFJ",
     "hooks.slack.com/",
-    "-us",
     "AccountKey=",
     "SharedAccessKey=",
+    "T3BlbkFJ",
+    "-us",
     ":AA",
     "\"private_key_id\"",
     "/api/webhooks/",
 ];
-const SP_OPENAI_LEGACY: usize = 0;
-const SP_SLACK_HOOK: usize = 1;
-const SP_MAILCHIMP: usize = 2;
-const SP_AZURE_ACCOUNT_KEY: usize = 3;
-const SP_AZURE_SAS_KEY: usize = 4;
+const TOKEN_SPECIALS: usize = 3;
+const SP_SLACK_HOOK: usize = 0;
+const SP_AZURE_ACCOUNT_KEY: usize = 1;
+const SP_AZURE_SAS_KEY: usize = 2;
+const SP_OPENAI_LEGACY: usize = 3;
+const SP_MAILCHIMP: usize = 4;
 const SP_TELEGRAM: usize = 5;
 const SP_GCP_KEY_ID: usize = 6;
 const SP_DISCORD_HOOK: usize = 7;
@@ -763,9 +766,22 @@ impl Detect for VendorTokens {
     fn triggers(&self) -> Vec<Trigger> {
         // Prefixes are checked at token starts (one cheap pass however many there are); the
         // specials are anchors inside or around tokens, matched exactly.
+        // Literal indices run across both triggers: the table, then SPECIALS in order.
         vec![
-            Trigger::TokenPrefixes(RULES.iter().map(|r| r.prefix.to_string()).collect()),
-            Trigger::LiteralsExact(SPECIALS.iter().map(|s| s.to_string()).collect()),
+            Trigger::TokenPrefixes(
+                RULES
+                    .iter()
+                    .map(|r| r.prefix)
+                    .chain(SPECIALS[..TOKEN_SPECIALS].iter().copied())
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            Trigger::LiteralsExact(
+                SPECIALS[TOKEN_SPECIALS..]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            ),
         ]
     }
 
