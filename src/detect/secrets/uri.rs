@@ -160,20 +160,24 @@ impl CredentialUri {
         let Some(uri) = cx.text.get(s..e) else {
             return a_start;
         };
-        let low = uri.to_ascii_lowercase();
+        // A key follows `?`, `&` or `;`: look only there (most URIs have none of them).
+        let ub = uri.as_bytes();
         let mut found = false;
-        for key in ["password=", "pwd=", "passwd=", "pass="] {
-            let mut from = 0;
-            while let Some(p) = low.get(from..).and_then(|r| r.find(key)) {
-                let at = from + p;
-                from = at + key.len();
-                if at == 0 || !matches!(low.as_bytes()[at - 1], b'?' | b'&' | b';') {
-                    continue;
-                }
-                let v = uri[from..].split(['&', ';', '#']).next().unwrap_or("");
-                let v = percent_free(v);
-                if v.len() >= 3 && !is_placeholder(&v) {
-                    found = true;
+        for (i, _) in ub
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, b'?' | b'&' | b';'))
+        {
+            let rest = &ub[i + 1..];
+            for key in ["password=", "pwd=", "passwd=", "pass="] {
+                if rest.len() >= key.len() && rest[..key.len()].eq_ignore_ascii_case(key.as_bytes())
+                {
+                    let from = i + 1 + key.len();
+                    let v = uri[from..].split(['&', ';', '#']).next().unwrap_or("");
+                    let v = percent_free(v);
+                    if v.len() >= 3 && !is_placeholder(&v) {
+                        found = true;
+                    }
                 }
             }
         }
