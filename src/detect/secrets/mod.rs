@@ -213,21 +213,23 @@ const PLACEHOLDER_MARKS: &[&str] = &[
     "{0}",
 ];
 
+/// Marks matched anywhere in a value, ignoring ASCII case, in one automaton pass (one
+/// `str::contains` per mark, each with its own searcher set-up, cost thousands of instructions
+/// per value). Shared by the placeholder checks of the secret detectors.
+pub(crate) fn mark_set(marks: &[&str]) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(marks)
+        .expect("static lower-case marks build")
+}
+
+static PLACEHOLDER_MARK_SET: once_cell::sync::Lazy<aho_corasick::AhoCorasick> =
+    once_cell::sync::Lazy::new(|| mark_set(PLACEHOLDER_MARKS));
+
 /// True when `v` is a placeholder rather than a secret: empty, one repeated character, a template
 /// (`<password>`, `${DB_PASS}`, `{{ .Values.x }}`, `%VAR%`, `$VAR`), an environment lookup
 /// (`os.environ[...]`, `process.env.X`), a word such as `changeme` / `password` / `null`, or a
 /// value containing `xxxx`, `****`, `your_`, `example`, `dummy`, `redacted`, ….
-/// [`PLACEHOLDER_MARKS`] in one automaton: one pass over the value instead of a substring
-/// search (and its searcher set-up) per mark; the marks are lower-case, the match ignores ASCII
-/// case.
-static PLACEHOLDER_MARK_SET: once_cell::sync::Lazy<aho_corasick::AhoCorasick> =
-    once_cell::sync::Lazy::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(PLACEHOLDER_MARKS)
-            .expect("static placeholder marks")
-    });
-
 pub(crate) fn is_placeholder(v: &str) -> bool {
     let v = v.trim_matches(|c: char| c == '\'' || c == '"' || c == '`' || c.is_whitespace());
     let b = v.as_bytes();

@@ -339,26 +339,22 @@ const SP_DISCORD_HOOK: usize = 7;
 /// Every prefixed vendor token (see the table in the source).
 pub(crate) struct VendorTokens;
 
-/// Marks of a made-up token body, matched ignoring ASCII case in one pass (a substring search
-/// per mark, each with its own searcher set-up, cost several thousand instructions per token).
+/// Marks of a made-up token body.
 static PLAIN_MARKS: once_cell::sync::Lazy<aho_corasick::AhoCorasick> =
     once_cell::sync::Lazy::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build([
-                "xxxx",
-                "example",
-                "your",
-                "0000000",
-                "1234567",
-                "abcdefg",
-                "here",
-                "fake",
-                "dummy",
-                "sample",
-                "placeholder",
-            ])
-            .expect("static token marks")
+        super::mark_set(&[
+            "xxxx",
+            "example",
+            "your",
+            "0000000",
+            "1234567",
+            "abcdefg",
+            "here",
+            "fake",
+            "dummy",
+            "sample",
+            "placeholder",
+        ])
     });
 
 /// A body that is one character repeated, a run such as `0123…`/`abcd…` or carries a

@@ -163,11 +163,7 @@ impl CredentialUri {
         // A key follows `?`, `&` or `;`: look only there (most URIs have none of them).
         let ub = uri.as_bytes();
         let mut found = false;
-        for (i, _) in ub
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| matches!(c, b'?' | b'&' | b';'))
-        {
+        for i in memchr::memchr3_iter(b'?', b'&', b';', ub) {
             let rest = &ub[i + 1..];
             for key in ["password=", "pwd=", "passwd=", "pass="] {
                 if rest.len() >= key.len() && rest[..key.len()].eq_ignore_ascii_case(key.as_bytes())
