@@ -6,7 +6,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::detect::{is_word_byte, DigitRun};
+use crate::detect::DigitRun;
 
 /// Where one literal of the shared automaton should be dispatched.
 #[derive(Clone, Copy, Debug)]
@@ -576,16 +576,27 @@ const ONES: u64 = u64::MAX / 255;
 const HIGH: u64 = ONES * 128;
 const LOW7: u64 = ONES * 127;
 
-/// True when some byte of `x` is an ASCII digit (exact; "hasbetween" from Bit Twiddling Hacks
-/// with m = b'0' - 1 and n = b'9' + 1; no byte lane can carry or borrow into the next).
+/// The high bit of every byte lane of `x` that holds an ASCII digit ("hasbetween" from Bit
+/// Twiddling Hacks with m = b'0' - 1 and n = b'9' + 1, kept per lane). Exact: with `low` the
+/// lane's low 7 bits, `(127 + b':') - low` cannot borrow (it is at least 58) and `low + (127 -
+/// b'/')` cannot carry (at most 207), so no lane affects the next; the three terms have the
+/// high bit set exactly when `low <= b'9'`, the lane is ASCII, and `low >= b'0'`.
 #[inline(always)]
-fn has_digit(x: u64) -> bool {
+fn digit_lanes(x: u64) -> u64 {
     let low = x & LOW7;
-    ((ONES * (127 + b':' as u64)).wrapping_sub(low)
+    (ONES * (127 + b':' as u64)).wrapping_sub(low)
         & !x
         & low.wrapping_add(ONES * (127 - b'/' as u64))
-        & HIGH)
-        != 0
+        & HIGH
+}
+
+/// The 8 bytes at `i` as a little-endian `u64`, when there are 8.
+#[inline(always)]
+fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
+    let chunk = bytes.get(i..i.checked_add(8)?)?;
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    Some(u64::from_le_bytes(w))
 }
 
 /// The position of the first ASCII digit at or after `from`.
@@ -597,13 +608,10 @@ pub(crate) fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
     for chunk in chunks.by_ref() {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
-        if has_digit(u64::from_le_bytes(w)) {
-            // The chunk has a digit: find it.
-            for (k, b) in chunk.iter().enumerate() {
-                if b.is_ascii_digit() {
-                    return Some(base + k);
-                }
-            }
+        let m = digit_lanes(u64::from_le_bytes(w));
+        if m != 0 {
+            // The lowest flagged lane is the first digit (byte k of the chunk is lane k).
+            return Some(base + (m.trailing_zeros() / 8) as usize);
         }
         base += 8;
     }
@@ -614,43 +622,82 @@ pub(crate) fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
         .map(|k| base + k)
 }
 
-#[inline]
-fn sep_bit(b: u8) -> u8 {
-    match b {
-        b'-' => DigitRun::SEP_DASH,
-        b'.' => DigitRun::SEP_DOT,
-        b'/' => DigitRun::SEP_SLASH,
-        b' ' => DigitRun::SEP_SPACE,
-        b':' => DigitRun::SEP_COLON,
-        b'(' | b')' => DigitRun::SEP_PAREN,
-        b'+' => DigitRun::SEP_PLUS,
-        _ => 0,
+/// The end of the run of ASCII digits that starts at or before `i`: the first position at or
+/// after `i` that does not hold a digit. Eight bytes at a time while there are eight.
+#[inline(always)]
+fn digits_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(x) = word_at(bytes, i) {
+        let other = !digit_lanes(x) & HIGH;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
     }
+    while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+/// Byte classes for the digit pass: the separator's `DigitRun::SEP_*` bit (bits 0-6), and
+/// [`WORD`] for a word byte (see [`crate::detect::is_word_byte`]).
+static DIGIT_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let sep = match b {
+            b'-' => DigitRun::SEP_DASH,
+            b'.' => DigitRun::SEP_DOT,
+            b'/' => DigitRun::SEP_SLASH,
+            b' ' => DigitRun::SEP_SPACE,
+            b':' => DigitRun::SEP_COLON,
+            b'(' | b')' => DigitRun::SEP_PAREN,
+            b'+' => DigitRun::SEP_PLUS,
+            _ => 0,
+        };
+        let word = b.is_ascii_alphanumeric() || b == b'_';
+        t[i] = sep | if word { WORD } else { 0 };
+        i += 1;
+    }
+    t
+};
+
+/// [`DIGIT_CLASS`] bit of word bytes (the `SEP_*` bits use bits 0-6).
+const WORD: u8 = 0x80;
+
+#[inline(always)]
+fn sep_bit(b: u8) -> u8 {
+    DIGIT_CLASS[usize::from(b)] & !WORD
+}
+
+#[inline(always)]
+fn is_word(b: Option<&u8>) -> bool {
+    b.is_some_and(|&b| DIGIT_CLASS[usize::from(b)] & WORD != 0)
 }
 
 /// Expands the digit run that starts at `start` (which must hold a digit).
 ///
 /// A separator joins two digit groups when a digit follows it directly or after one more
 /// separator (`") 5"`, `"- 5"`). Linear in the run's length.
+#[inline]
 pub(crate) fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
-    let n = bytes.len();
     let mut i = start;
     let mut digits = 0usize;
     let mut groups = 0usize;
     let mut seps = 0u8;
     let mut end = start;
-    while i < n {
-        if bytes[i].is_ascii_digit() {
+    loop {
+        if bytes.get(i).is_some_and(u8::is_ascii_digit) {
             let g = i;
-            while i < n && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
+            i = digits_end(bytes, i + 1);
             digits += i - g;
             groups += 1;
             end = i;
-            continue;
         }
-        let b1 = sep_bit(bytes[i]);
+        // bytes[i] is not a digit here.
+        let Some(&s1) = bytes.get(i) else { break };
+        let b1 = sep_bit(s1);
         if b1 == 0 {
             break;
         }
@@ -659,8 +706,8 @@ pub(crate) fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
                 seps |= b1;
                 i += 1;
             }
-            Some(&s2) if sep_bit(s2) != 0 && s2 != bytes[i] => {
-                if bytes.get(i + 2).is_some_and(|d| d.is_ascii_digit()) {
+            Some(&s2) if sep_bit(s2) != 0 && s2 != s1 => {
+                if bytes.get(i + 2).is_some_and(u8::is_ascii_digit) {
                     seps |= b1 | sep_bit(s2);
                     i += 2;
                 } else {
@@ -676,8 +723,8 @@ pub(crate) fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
         digits,
         groups,
         seps,
-        word_before: start > 0 && bytes.get(start - 1).is_some_and(|b| is_word_byte(*b)),
-        word_after: bytes.get(end).is_some_and(|b| is_word_byte(*b)),
+        word_before: start > 0 && is_word(bytes.get(start - 1)),
+        word_after: is_word(bytes.get(end)),
     }
 }
 
@@ -696,6 +743,14 @@ mod tests {
     proptest! {
         #[test]
         fn next_digit_matches_naive(bytes in proptest::collection::vec(any::<u8>(), 0..64), from in 0usize..70) {
+            prop_assert_eq!(next_digit(&bytes, from), naive_next_digit(&bytes, from));
+        }
+
+        #[test]
+        fn next_digit_matches_naive_sparse(
+            bytes in proptest::collection::vec(prop_oneof![20 => Just(b'x'), 1 => Just(b'7'), 1 => any::<u8>()], 0..100),
+            from in 0usize..110,
+        ) {
             prop_assert_eq!(next_digit(&bytes, from), naive_next_digit(&bytes, from));
         }
     }
@@ -804,24 +859,153 @@ mod tests {
     }
 
     #[test]
-    fn has_digit_exact_for_every_byte() {
+    fn digit_lanes_exact_for_every_byte() {
         for b in 0u8..=255 {
             for lane in 0..8 {
-                let mut w = [b'a'; 8];
-                w[lane] = b;
-                assert_eq!(
-                    has_digit(u64::from_le_bytes(w)),
-                    b.is_ascii_digit(),
-                    "byte {b}"
-                );
-                let mut w = [0xFFu8; 8];
-                w[lane] = b;
-                assert_eq!(
-                    has_digit(u64::from_le_bytes(w)),
-                    b.is_ascii_digit(),
-                    "byte {b} in 0xff"
-                );
+                let want = if b.is_ascii_digit() {
+                    0x80 << (8 * lane)
+                } else {
+                    0
+                };
+                for fill in [b'a', b'0', b'9', b'/', b':', 0x00, 0x7F, 0x80, 0xB0, 0xFF] {
+                    let mut w = [fill; 8];
+                    w[lane] = b;
+                    let other = if fill.is_ascii_digit() {
+                        !(0x80u64 << (8 * lane)) & HIGH
+                    } else {
+                        0
+                    };
+                    assert_eq!(
+                        digit_lanes(u64::from_le_bytes(w)),
+                        want | other,
+                        "byte {b} lane {lane} fill {fill}"
+                    );
+                }
             }
+        }
+    }
+
+    #[test]
+    fn digit_class_table() {
+        for b in 0u8..=255 {
+            assert_eq!(
+                is_word(Some(&b)),
+                crate::detect::is_word_byte(b),
+                "byte {b}"
+            );
+            assert_eq!(sep_bit(b), old_sep_bit(b), "byte {b}");
+        }
+    }
+
+    /// The byte-at-a-time `digit_run` that the word-at-a-time one replaced: the reference.
+    fn old_sep_bit(b: u8) -> u8 {
+        match b {
+            b'-' => DigitRun::SEP_DASH,
+            b'.' => DigitRun::SEP_DOT,
+            b'/' => DigitRun::SEP_SLASH,
+            b' ' => DigitRun::SEP_SPACE,
+            b':' => DigitRun::SEP_COLON,
+            b'(' | b')' => DigitRun::SEP_PAREN,
+            b'+' => DigitRun::SEP_PLUS,
+            _ => 0,
+        }
+    }
+
+    fn old_digit_run(bytes: &[u8], start: usize) -> DigitRun {
+        let n = bytes.len();
+        let mut i = start;
+        let mut digits = 0usize;
+        let mut groups = 0usize;
+        let mut seps = 0u8;
+        let mut end = start;
+        while i < n {
+            if bytes[i].is_ascii_digit() {
+                let g = i;
+                while i < n && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                digits += i - g;
+                groups += 1;
+                end = i;
+                continue;
+            }
+            let b1 = old_sep_bit(bytes[i]);
+            if b1 == 0 {
+                break;
+            }
+            match bytes.get(i + 1) {
+                Some(d) if d.is_ascii_digit() => {
+                    seps |= b1;
+                    i += 1;
+                }
+                Some(&s2) if old_sep_bit(s2) != 0 && s2 != bytes[i] => {
+                    if bytes.get(i + 2).is_some_and(|d| d.is_ascii_digit()) {
+                        seps |= b1 | old_sep_bit(s2);
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        DigitRun {
+            start,
+            end,
+            digits,
+            groups,
+            seps,
+            word_before: start > 0
+                && bytes
+                    .get(start - 1)
+                    .is_some_and(|b| crate::detect::is_word_byte(*b)),
+            word_after: bytes
+                .get(end)
+                .is_some_and(|b| crate::detect::is_word_byte(*b)),
+        }
+    }
+
+    /// Digits, every separator, word and other bytes.
+    fn digit_text_bytes() -> impl Strategy<Value = u8> {
+        prop_oneof![
+            8 => prop::sample::select(b"0123456789".to_vec()),
+            4 => prop::sample::select(b"-./ :()+".to_vec()),
+            2 => prop::sample::select(b"aZ_,#\n".to_vec()),
+            1 => any::<u8>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn digit_run_matches_old(
+            bytes in proptest::collection::vec(digit_text_bytes(), 0..80),
+            start in 0usize..80,
+        ) {
+            // Any start in bounds (not only digits), so the two agree beyond the contract.
+            if start < bytes.len() {
+                prop_assert_eq!(digit_run(&bytes, start), old_digit_run(&bytes, start));
+            }
+        }
+
+        /// The whole digit pass, as `Scanner::collect` drives it.
+        #[test]
+        fn digit_pass_matches_old(bytes in proptest::collection::vec(digit_text_bytes(), 0..300)) {
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            let mut i = 0;
+            while let Some(p) = next_digit(&bytes, i) {
+                let run = digit_run(&bytes, p);
+                got.push(run);
+                i = run.end.max(p + 1);
+            }
+            let mut i = 0;
+            while let Some(p) = naive_next_digit(&bytes, i) {
+                let run = old_digit_run(&bytes, p);
+                want.push(run);
+                i = run.end.max(p + 1);
+            }
+            prop_assert_eq!(got, want);
         }
     }
 
