@@ -6,7 +6,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::detect::{is_word_byte, DigitRun};
+use crate::detect::DigitRun;
 
 /// Where one literal of the shared automaton should be dispatched.
 #[derive(Clone, Copy, Debug)]
@@ -232,30 +232,221 @@ impl Prefixes {
     }
 }
 
-/// Byte classes for the long-token pass: bit 0 = body byte (a token byte or base64's `+`, `/`,
-/// `=`), bit 1 = ASCII letter or digit. One table load instead of a chain of comparisons.
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        let alnum = b.is_ascii_alphanumeric();
-        let body = alnum || matches!(b, b'_' | b'-' | b'.' | b'+' | b'/' | b'=');
-        t[i] = (body as u8) | ((alnum as u8) << 1);
-        i += 1;
-    }
-    t
-};
-
 /// A byte that can be inside a token's body: a token byte or base64's `+`, `/`, `=`.
+///
+/// Written as comparisons (no table) so that LLVM vectorizes it over a 64-byte window.
+/// `(b | 0x20) - b'a' < 26` folds the two letter ranges into one (setting bit 5 maps `A..=Z`
+/// onto `a..=z` and nothing else onto `a..=z`); `b - b'-' < 13` is `-`, `.`, `/` and `0..=9`.
 #[inline(always)]
 fn is_body_byte(b: u8) -> bool {
-    CLASS[usize::from(b)] & 1 != 0
+    let letter = (b | 0x20).wrapping_sub(b'a') < 26;
+    let dash_dot_slash_digit = b.wrapping_sub(b'-') < 13;
+    letter | dash_dot_slash_digit | (b == b'+') | (b == b'=') | (b == b'_')
 }
 
+/// An ASCII letter or digit (see [`is_body_byte`] for the letter test).
 #[inline(always)]
 fn is_alnum(b: u8) -> bool {
-    CLASS[usize::from(b)] & 2 != 0
+    let letter = (b | 0x20).wrapping_sub(b'a') < 26;
+    let digit = b.wrapping_sub(b'0') < 10;
+    letter | digit
+}
+
+/// Bytes per window of the long-token pass: one bit of a `u64` per byte.
+const WINDOW: usize = 64;
+
+/// The 64 bytes at `pos`, or, near the end of `bytes`, the bytes left copied into `pad` and
+/// followed by zero bytes (neither body nor alphanumeric).
+#[inline(always)]
+fn window<'a>(bytes: &'a [u8], pos: usize, pad: &'a mut [u8; WINDOW]) -> &'a [u8; WINDOW] {
+    match bytes
+        .get(pos..pos + WINDOW)
+        .and_then(|s| <&[u8; WINDOW]>::try_from(s).ok())
+    {
+        Some(w) => w,
+        None => {
+            let rest = bytes.get(pos..).unwrap_or(&[]);
+            *pad = [0u8; WINDOW];
+            pad[..rest.len()].copy_from_slice(rest);
+            pad
+        }
+    }
+}
+
+/// Packs bit `shift` of each of 64 bytes into a `u64`: bit `i` = bit `shift` of byte `i`.
+///
+/// For 8 bytes that are each 0 or 1, read as a little-endian `u64` `x` (byte `j` at bit
+/// `8j`), `x * PACK` with `PACK = sum(2^(7k + 7), k = 0..8)` has the terms
+/// `x_j * 2^(8j + 7k + 7)`; these exponents are all distinct (`8j + 7k = 8j' + 7k'` needs
+/// `|k - k'| = 8`), so nothing carries, and the term with `j + k = 7` puts `x_j` at bit
+/// `56 + j`: the top byte holds the 8 bits in order.
+#[inline(always)]
+fn pack_bits(c: &[u8; WINDOW], shift: u32) -> u64 {
+    const PACK: u64 = 0x0102_0408_1020_4080;
+    const LSB: u64 = u64::MAX / 255;
+    let mut m = 0u64;
+    for (k, chunk) in c.chunks_exact(8).enumerate() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = (u64::from_le_bytes(w) >> shift) & LSB;
+        m |= (x.wrapping_mul(PACK) >> 56) << (8 * k);
+    }
+    m
+}
+
+/// The body mask and the alphanumeric mask of a window: bit `i` set when byte `i` is a body
+/// byte (see [`is_body_byte`]), resp. an ASCII letter or digit.
+#[inline(always)]
+fn masks(w: &[u8; WINDOW]) -> (u64, u64) {
+    let c: [u8; WINDOW] =
+        std::array::from_fn(|i| u8::from(is_body_byte(w[i])) | u8::from(is_alnum(w[i])) << 1);
+    (pack_bits(&c, 0), pack_bits(&c, 1))
+}
+
+/// The alphanumeric mask of a window (see [`masks`]).
+#[inline(always)]
+fn alnum_mask(w: &[u8; WINDOW]) -> u64 {
+    pack_bits(&std::array::from_fn(|i| u8::from(is_alnum(w[i]))), 0)
+}
+
+/// Bit `i` set when byte `i` of the window is in `0x2B..=0x7A`, the range that holds every body
+/// byte: a superset of the body mask that costs one comparison per byte.
+#[inline(always)]
+fn range_mask(w: &[u8; WINDOW]) -> u64 {
+    pack_bits(
+        &std::array::from_fn(|i| u8::from(w[i].wrapping_sub(0x2B) < 0x50)),
+        0,
+    )
+}
+
+/// The lowest `k` bits (all 64 when `k >= 64`).
+#[inline(always)]
+fn low_bits(k: usize) -> u64 {
+    if k >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << k) - 1
+    }
+}
+
+/// Finds runs of at least `len` set bits in a `u64` with a fixed sequence of shifts.
+#[derive(Clone, Copy)]
+struct Runs {
+    /// Shift amounts; a shift by 0 changes nothing.
+    shifts: [u32; 7],
+    len: usize,
+}
+
+impl Runs {
+    /// `len >= 1`.
+    ///
+    /// Doubling: after `r &= r << k` for `k = 1, 2, 4, …` each set bit of `r` ends `2k` set
+    /// bits of the mask; with `k` the largest power of two `<= len`, one more `r &= r << (len -
+    /// k)` covers `len` bits (two overlapping stretches of `k` bits, since `len - k < k`). At
+    /// most six doublings (k = 32 covers 64 bits) and the last shift.
+    fn new(len: usize) -> Runs {
+        let mut shifts = [0u32; 7];
+        let mut i = 0;
+        let mut k = 1usize;
+        while 2 * k <= len.min(64) {
+            shifts[i] = k as u32;
+            i += 1;
+            k *= 2;
+        }
+        shifts[i] = (len.min(64) - k) as u32;
+        Runs { shifts, len }
+    }
+
+    /// Bit `i` set when bits `i + 1 - len ..= i` of `m` are all set (bits below 0 count as
+    /// unset).
+    #[inline(always)]
+    fn within(&self, m: u64) -> u64 {
+        if self.len > 64 {
+            return 0;
+        }
+        let mut r = m;
+        for s in self.shifts {
+            r &= r << s;
+        }
+        r
+    }
+
+    /// Bit `i` set when the run of set bits of `m` that ends at bit `i` is at least `len` long,
+    /// counting the `before` set bits (`before < len`) just below bit 0 as part of a run that
+    /// starts at bit 0: runs inside `m`, and the leading set bits of `m`, which reach `len` from
+    /// bit `len - 1 - before`.
+    #[inline(always)]
+    fn reaching(&self, m: u64, before: usize) -> u64 {
+        let t = m.trailing_ones() as usize;
+        let leading = if before > 0 && t + before >= self.len {
+            low_bits(t) & !low_bits(self.len.saturating_sub(1 + before))
+        } else {
+            0
+        };
+        self.within(m) | leading
+    }
+}
+
+/// Token starts of a long run whose end is not known yet; past [`Pending::CAP`] of them only
+/// the fact is kept, and they are found again from the run's start when it ends.
+struct Pending {
+    starts: Vec<usize>,
+    overflow: bool,
+}
+
+impl Pending {
+    const CAP: usize = 256;
+
+    /// Adds the set bits of `mask` as positions `pos + bit`.
+    #[inline]
+    fn push_mask(&mut self, pos: usize, mut mask: u64) {
+        while mask != 0 {
+            self.push(pos + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, t: usize) {
+        if self.starts.len() < Self::CAP {
+            self.starts.push(t);
+        } else {
+            self.overflow = true;
+        }
+    }
+
+    /// Calls `f(t, end)` for the token starts of the run `start..end` (all of them: after an
+    /// overflow they are found again), and empties the list.
+    fn flush(&mut self, bytes: &[u8], start: usize, end: usize, f: &mut impl FnMut(usize, usize)) {
+        if self.overflow {
+            emit_range(bytes, start, end, f);
+            self.overflow = false;
+        } else {
+            for &t in &self.starts {
+                f(t, end);
+            }
+        }
+        self.starts.clear();
+    }
+}
+
+/// Calls `f(t, end)` for every token start `t` in `start..end`, a run of body bytes that is not
+/// preceded by one.
+fn emit_range(bytes: &[u8], start: usize, end: usize, f: &mut impl FnMut(usize, usize)) {
+    let mut pad = [0u8; WINDOW];
+    let mut w = start;
+    // The byte before `start` is not a body byte, so not alphanumeric.
+    let mut carry = 0u64;
+    while w < end {
+        let a = alnum_mask(window(bytes, w, &mut pad));
+        let mut starts = a & !(a << 1 | carry) & low_bits(end - w);
+        while starts != 0 {
+            f(w + starts.trailing_zeros() as usize, end);
+            starts &= starts - 1;
+        }
+        carry = a >> 63;
+        w += WINDOW;
+    }
 }
 
 /// Calls `f(start, run_end)` for every token start inside every maximal run of body bytes (see
@@ -263,51 +454,121 @@ fn is_alnum(b: u8) -> bool {
 /// digit whose predecessor is not one, so `key=ghp_…` offers `key` and `ghp_…`, and
 /// `secrets.pypi-…` offers `secrets` and `pypi-…`.
 ///
-/// `min_len` must be at least 15: every such run then contains a whole 8-byte-aligned block, so
-/// the scan only stops at blocks whose bytes all lie in `0x2B..=0x7A` (no space, newline, comma,
-/// quote or non-ASCII byte), which prose rarely has.
+/// The text is read in 64-byte windows. A window where no run of bytes in `0x2B..=0x7A` (see
+/// [`range_mask`]; prose has a space or a newline every few bytes) reaches `min_len` is skipped
+/// unless a long run is open. Otherwise the window is turned into two bit masks (body and
+/// alphanumeric bytes), runs of `min_len` set bits are found with shifts, and token starts are
+/// the alphanumeric bits whose lower neighbour is clear. A long run that goes on past the
+/// window keeps its token starts in a [`Pending`] list until its end is found.
 pub(crate) fn long_tokens(bytes: &[u8], min_len: usize, mut f: impl FnMut(usize, usize)) {
-    debug_assert!(min_len >= 15);
+    let min_len = min_len.max(1);
     let n = bytes.len();
-    let mut i = 0;
-    let mut done = 0; // everything before this offset has been examined
-    while i + 8 <= n {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&bytes[i..i + 8]);
-        let x = u64::from_le_bytes(w);
-        if has_less(x, 0x2B) || has_more(x, 0x7A) {
-            i += 8;
-            continue;
-        }
-        let mut p = i.max(done);
-        while p < i + 8 {
-            if !is_body_byte(bytes[p]) {
-                p += 1;
+    let mut pos = 0;
+    // Number of body bytes just before `pos`, when known (after a skipped window it is counted
+    // again when needed). Always less than `min_len`: a longer run has been handled.
+    let mut run_len = Some(0usize);
+    // At least the number of body bytes just before `pos`, and less than `min_len`: the run of
+    // in-range bytes there after a skipped window, `run_len` after another.
+    let mut range_len = 0usize;
+    // Start of a long run that goes on at `pos`; its token starts before `pos` are in `pending`.
+    let mut open: Option<usize> = None;
+    let mut pending = Pending {
+        starts: Vec::new(),
+        overflow: false,
+    };
+    let mut pad = [0u8; WINDOW];
+    let runs = Runs::new(min_len);
+    // Whether to try skipping the window: not right after a window with a long run (code has
+    // long runs in most windows, prose in few).
+    let mut try_skip = true;
+    while pos < n {
+        if open.is_none() && try_skip {
+            // A body run that reaches min_len bytes in this window is inside a run of in-range
+            // bytes that does: without one, skip the window.
+            let r = range_mask(window(bytes, pos, &mut pad));
+            if runs.reaching(r, range_len) == 0 {
+                run_len = None;
+                range_len = if r == u64::MAX {
+                    range_len + WINDOW
+                } else {
+                    r.leading_ones() as usize
+                };
+                pos += WINDOW;
                 continue;
             }
-            let mut s = p;
-            while s > done && is_body_byte(bytes[s - 1]) {
-                s -= 1;
+        }
+        let (b, a) = masks(window(bytes, pos, &mut pad));
+        // Token starts: letters or digits after a byte that is not one.
+        let carry = u64::from(pos > 0 && is_alnum(bytes[pos - 1]));
+        let starts = a & !(a << 1 | carry);
+        // Bits below `done` belong to a run that has been handled.
+        let mut done = 0;
+        if let Some(start) = open {
+            let t = b.trailing_ones() as usize;
+            if t == WINDOW {
+                pending.push_mask(pos, starts);
+                pos += WINDOW;
+                continue;
             }
-            let mut e = p;
-            while e < n && is_body_byte(bytes[e]) {
-                e += 1;
-            }
-            if e - s >= min_len && (s == 0 || !is_body_byte(bytes[s - 1])) {
-                let mut prev_alnum = false;
-                for (t, &b) in bytes.iter().enumerate().take(e).skip(s) {
-                    let alnum = is_alnum(b);
-                    if alnum && !prev_alnum {
-                        f(t, e);
+            let end = pos + t;
+            pending.push_mask(pos, starts & low_bits(t));
+            pending.flush(bytes, start, end, &mut f);
+            open = None;
+            done = t;
+        }
+        let before = match run_len {
+            _ if done > 0 || b & 1 == 0 => 0,
+            Some(r) => r,
+            None => bytes[..pos]
+                .iter()
+                .rev()
+                .take(min_len - 1)
+                .take_while(|&&c| is_body_byte(c))
+                .count(),
+        };
+        let mut long = runs.reaching(b, before) & !low_bits(done);
+        try_skip = long == 0 && done == 0;
+        while long != 0 {
+            // The lowest set bit is where its run reaches min_len bytes: the run starts min_len
+            // - 1 bytes earlier (before `pos` for the leading run).
+            let p = long.trailing_zeros() as usize;
+            let start = pos + p + 1 - min_len;
+            let from = start.max(pos) - pos;
+            if start < pos {
+                for t in start..pos {
+                    if is_alnum(bytes[t]) && (t == start || !is_alnum(bytes[t - 1])) {
+                        pending.push(t);
                     }
-                    prev_alnum = alnum;
                 }
             }
-            done = e;
-            p = e;
+            let after = !b & !low_bits(p);
+            if after == 0 {
+                // The run goes on past the window.
+                pending.push_mask(pos, starts & !low_bits(from));
+                open = Some(start);
+                break;
+            }
+            let e = after.trailing_zeros() as usize;
+            pending.flush(bytes, start, pos + e, &mut f);
+            let mut s = starts & !low_bits(from) & low_bits(e);
+            while s != 0 {
+                f(pos + s.trailing_zeros() as usize, pos + e);
+                s &= s - 1;
+            }
+            long &= !low_bits(e);
         }
-        done = done.max(i + 8);
-        i = (done + 7) & !7;
+        // With no run open, the body bytes at the top of the window are fewer than min_len.
+        let top = if b == u64::MAX {
+            before + WINDOW
+        } else {
+            b.leading_ones() as usize
+        };
+        run_len = Some(top);
+        range_len = top;
+        pos += WINDOW;
+    }
+    if let Some(start) = open {
+        pending.flush(bytes, start, n, &mut f);
     }
 }
 
@@ -315,28 +576,27 @@ const ONES: u64 = u64::MAX / 255;
 const HIGH: u64 = ONES * 128;
 const LOW7: u64 = ONES * 127;
 
-/// True when some byte of `x` is less than `n` (`n <= 128`; exact).
+/// The high bit of every byte lane of `x` that holds an ASCII digit ("hasbetween" from Bit
+/// Twiddling Hacks with m = b'0' - 1 and n = b'9' + 1, kept per lane). Exact: with `low` the
+/// lane's low 7 bits, `(127 + b':') - low` cannot borrow (it is at least 58) and `low + (127 -
+/// b'/')` cannot carry (at most 207), so no lane affects the next; the three terms have the
+/// high bit set exactly when `low <= b'9'`, the lane is ASCII, and `low >= b'0'`.
 #[inline(always)]
-fn has_less(x: u64, n: u8) -> bool {
-    (x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH) != 0
-}
-
-/// True when some byte of `x` is greater than `n` (`n <= 127`; exact).
-#[inline(always)]
-fn has_more(x: u64, n: u8) -> bool {
-    ((x.wrapping_add(ONES * (127 - u64::from(n))) | x) & HIGH) != 0
-}
-
-/// True when some byte of `x` is an ASCII digit (exact; "hasbetween" from Bit Twiddling Hacks
-/// with m = b'0' - 1 and n = b'9' + 1; no byte lane can carry or borrow into the next).
-#[inline(always)]
-fn has_digit(x: u64) -> bool {
+fn digit_lanes(x: u64) -> u64 {
     let low = x & LOW7;
-    ((ONES * (127 + b':' as u64)).wrapping_sub(low)
+    (ONES * (127 + b':' as u64)).wrapping_sub(low)
         & !x
         & low.wrapping_add(ONES * (127 - b'/' as u64))
-        & HIGH)
-        != 0
+        & HIGH
+}
+
+/// The 8 bytes at `i` as a little-endian `u64`, when there are 8.
+#[inline(always)]
+fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
+    let chunk = bytes.get(i..i.checked_add(8)?)?;
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    Some(u64::from_le_bytes(w))
 }
 
 /// The position of the first ASCII digit at or after `from`.
@@ -348,13 +608,10 @@ pub(crate) fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
     for chunk in chunks.by_ref() {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
-        if has_digit(u64::from_le_bytes(w)) {
-            // The chunk has a digit: find it.
-            for (k, b) in chunk.iter().enumerate() {
-                if b.is_ascii_digit() {
-                    return Some(base + k);
-                }
-            }
+        let m = digit_lanes(u64::from_le_bytes(w));
+        if m != 0 {
+            // The lowest flagged lane is the first digit (byte k of the chunk is lane k).
+            return Some(base + (m.trailing_zeros() / 8) as usize);
         }
         base += 8;
     }
@@ -365,43 +622,82 @@ pub(crate) fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
         .map(|k| base + k)
 }
 
-#[inline]
-fn sep_bit(b: u8) -> u8 {
-    match b {
-        b'-' => DigitRun::SEP_DASH,
-        b'.' => DigitRun::SEP_DOT,
-        b'/' => DigitRun::SEP_SLASH,
-        b' ' => DigitRun::SEP_SPACE,
-        b':' => DigitRun::SEP_COLON,
-        b'(' | b')' => DigitRun::SEP_PAREN,
-        b'+' => DigitRun::SEP_PLUS,
-        _ => 0,
+/// The end of the run of ASCII digits that starts at or before `i`: the first position at or
+/// after `i` that does not hold a digit. Eight bytes at a time while there are eight.
+#[inline(always)]
+fn digits_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(x) = word_at(bytes, i) {
+        let other = !digit_lanes(x) & HIGH;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
     }
+    while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+/// Byte classes for the digit pass: the separator's `DigitRun::SEP_*` bit (bits 0-6), and
+/// [`WORD`] for a word byte (see [`crate::detect::is_word_byte`]).
+static DIGIT_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let sep = match b {
+            b'-' => DigitRun::SEP_DASH,
+            b'.' => DigitRun::SEP_DOT,
+            b'/' => DigitRun::SEP_SLASH,
+            b' ' => DigitRun::SEP_SPACE,
+            b':' => DigitRun::SEP_COLON,
+            b'(' | b')' => DigitRun::SEP_PAREN,
+            b'+' => DigitRun::SEP_PLUS,
+            _ => 0,
+        };
+        let word = b.is_ascii_alphanumeric() || b == b'_';
+        t[i] = sep | if word { WORD } else { 0 };
+        i += 1;
+    }
+    t
+};
+
+/// [`DIGIT_CLASS`] bit of word bytes (the `SEP_*` bits use bits 0-6).
+const WORD: u8 = 0x80;
+
+#[inline(always)]
+fn sep_bit(b: u8) -> u8 {
+    DIGIT_CLASS[usize::from(b)] & !WORD
+}
+
+#[inline(always)]
+fn is_word(b: Option<&u8>) -> bool {
+    b.is_some_and(|&b| DIGIT_CLASS[usize::from(b)] & WORD != 0)
 }
 
 /// Expands the digit run that starts at `start` (which must hold a digit).
 ///
 /// A separator joins two digit groups when a digit follows it directly or after one more
 /// separator (`") 5"`, `"- 5"`). Linear in the run's length.
+#[inline]
 pub(crate) fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
-    let n = bytes.len();
     let mut i = start;
     let mut digits = 0usize;
     let mut groups = 0usize;
     let mut seps = 0u8;
     let mut end = start;
-    while i < n {
-        if bytes[i].is_ascii_digit() {
+    loop {
+        if bytes.get(i).is_some_and(u8::is_ascii_digit) {
             let g = i;
-            while i < n && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
+            i = digits_end(bytes, i + 1);
             digits += i - g;
             groups += 1;
             end = i;
-            continue;
         }
-        let b1 = sep_bit(bytes[i]);
+        // bytes[i] is not a digit here.
+        let Some(&s1) = bytes.get(i) else { break };
+        let b1 = sep_bit(s1);
         if b1 == 0 {
             break;
         }
@@ -410,8 +706,8 @@ pub(crate) fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
                 seps |= b1;
                 i += 1;
             }
-            Some(&s2) if sep_bit(s2) != 0 && s2 != bytes[i] => {
-                if bytes.get(i + 2).is_some_and(|d| d.is_ascii_digit()) {
+            Some(&s2) if sep_bit(s2) != 0 && s2 != s1 => {
+                if bytes.get(i + 2).is_some_and(u8::is_ascii_digit) {
                     seps |= b1 | sep_bit(s2);
                     i += 2;
                 } else {
@@ -427,8 +723,8 @@ pub(crate) fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
         digits,
         groups,
         seps,
-        word_before: start > 0 && bytes.get(start - 1).is_some_and(|b| is_word_byte(*b)),
-        word_after: bytes.get(end).is_some_and(|b| is_word_byte(*b)),
+        word_before: start > 0 && is_word(bytes.get(start - 1)),
+        word_after: is_word(bytes.get(end)),
     }
 }
 
@@ -447,6 +743,14 @@ mod tests {
     proptest! {
         #[test]
         fn next_digit_matches_naive(bytes in proptest::collection::vec(any::<u8>(), 0..64), from in 0usize..70) {
+            prop_assert_eq!(next_digit(&bytes, from), naive_next_digit(&bytes, from));
+        }
+
+        #[test]
+        fn next_digit_matches_naive_sparse(
+            bytes in proptest::collection::vec(prop_oneof![20 => Just(b'x'), 1 => Just(b'7'), 1 => any::<u8>()], 0..100),
+            from in 0usize..110,
+        ) {
             prop_assert_eq!(next_digit(&bytes, from), naive_next_digit(&bytes, from));
         }
     }
@@ -476,27 +780,67 @@ mod tests {
         out
     }
 
+    fn got_long_tokens(b: &[u8], min: usize) -> Vec<(usize, usize)> {
+        let mut got = Vec::new();
+        long_tokens(b, min, |s, e| got.push((s, e)));
+        got
+    }
+
+    /// Bytes that make runs of body bytes of every length likely, with every kind of byte in
+    /// and around them.
+    fn token_bytes() -> impl Strategy<Value = u8> {
+        prop_oneof![
+            8 => prop::sample::select(b"abcXYZ0189".to_vec()),
+            3 => prop::sample::select(b"_-.+/=".to_vec()),
+            1 => prop::sample::select(b" ,;:\n\"'@[]`^\\<>?".to_vec()),
+            1 => any::<u8>(),
+        ]
+    }
+
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
         #[test]
         fn long_tokens_match_naive(
             text in "([a-z0-9_.-]{0,40}[ ,;:/=+\n\"'é]{0,3}){0,12}",
             min in 15usize..24,
         ) {
-            let mut got = Vec::new();
-            long_tokens(text.as_bytes(), min, |s, e| got.push((s, e)));
-            prop_assert_eq!(got, naive_long_tokens(text.as_bytes(), min));
+            prop_assert_eq!(got_long_tokens(text.as_bytes(), min), naive_long_tokens(text.as_bytes(), min));
+        }
+
+        /// Runs of up to several windows, crossing 64-byte boundaries at every offset.
+        #[test]
+        fn long_tokens_match_naive_long_runs(
+            text in "([a-zA-Z0-9_.+/=-]{0,200}[ ,;:\n\"'é@]{1,3}){0,8}[a-zA-Z0-9_.+/=-]{0,140}",
+            min in prop_oneof![15usize..24, 24usize..140],
+        ) {
+            prop_assert_eq!(got_long_tokens(text.as_bytes(), min), naive_long_tokens(text.as_bytes(), min));
+        }
+
+        #[test]
+        fn long_tokens_match_naive_bytes(
+            bytes in proptest::collection::vec(token_bytes(), 0..700),
+            min in prop_oneof![15usize..20, 1usize..15, 20usize..200],
+        ) {
+            prop_assert_eq!(got_long_tokens(&bytes, min), naive_long_tokens(&bytes, min));
         }
     }
 
     #[test]
-    fn has_less_more_exact() {
-        for b in 0u8..=255 {
-            for lane in 0..8 {
-                let mut w = [b'a'; 8];
-                w[lane] = b;
-                let x = u64::from_le_bytes(w);
-                assert_eq!(has_less(x, 0x2D), b < 0x2D, "byte {b}");
-                assert_eq!(has_more(x, 0x7A), b > 0x7A, "byte {b}");
+    fn long_tokens_pending_overflow() {
+        // More token starts in one run than `Pending` keeps, at several offsets and lengths.
+        for lead in ["", "x", " ", "ab c", &" ".repeat(63)] {
+            for reps in [100, 255, 256, 257, 300, 700] {
+                for tail in ["", " ", "q", "a-b "] {
+                    let text = format!("{lead}{}{tail}", "a.".repeat(reps));
+                    for min in [1, 15, 16, 64, 65, 300] {
+                        assert_eq!(
+                            got_long_tokens(text.as_bytes(), min),
+                            naive_long_tokens(text.as_bytes(), min),
+                            "{lead:?} {reps} {tail:?} {min}"
+                        );
+                    }
+                }
             }
         }
     }
@@ -515,24 +859,153 @@ mod tests {
     }
 
     #[test]
-    fn has_digit_exact_for_every_byte() {
+    fn digit_lanes_exact_for_every_byte() {
         for b in 0u8..=255 {
             for lane in 0..8 {
-                let mut w = [b'a'; 8];
-                w[lane] = b;
-                assert_eq!(
-                    has_digit(u64::from_le_bytes(w)),
-                    b.is_ascii_digit(),
-                    "byte {b}"
-                );
-                let mut w = [0xFFu8; 8];
-                w[lane] = b;
-                assert_eq!(
-                    has_digit(u64::from_le_bytes(w)),
-                    b.is_ascii_digit(),
-                    "byte {b} in 0xff"
-                );
+                let want = if b.is_ascii_digit() {
+                    0x80 << (8 * lane)
+                } else {
+                    0
+                };
+                for fill in [b'a', b'0', b'9', b'/', b':', 0x00, 0x7F, 0x80, 0xB0, 0xFF] {
+                    let mut w = [fill; 8];
+                    w[lane] = b;
+                    let other = if fill.is_ascii_digit() {
+                        !(0x80u64 << (8 * lane)) & HIGH
+                    } else {
+                        0
+                    };
+                    assert_eq!(
+                        digit_lanes(u64::from_le_bytes(w)),
+                        want | other,
+                        "byte {b} lane {lane} fill {fill}"
+                    );
+                }
             }
+        }
+    }
+
+    #[test]
+    fn digit_class_table() {
+        for b in 0u8..=255 {
+            assert_eq!(
+                is_word(Some(&b)),
+                crate::detect::is_word_byte(b),
+                "byte {b}"
+            );
+            assert_eq!(sep_bit(b), old_sep_bit(b), "byte {b}");
+        }
+    }
+
+    /// The byte-at-a-time `digit_run` that the word-at-a-time one replaced: the reference.
+    fn old_sep_bit(b: u8) -> u8 {
+        match b {
+            b'-' => DigitRun::SEP_DASH,
+            b'.' => DigitRun::SEP_DOT,
+            b'/' => DigitRun::SEP_SLASH,
+            b' ' => DigitRun::SEP_SPACE,
+            b':' => DigitRun::SEP_COLON,
+            b'(' | b')' => DigitRun::SEP_PAREN,
+            b'+' => DigitRun::SEP_PLUS,
+            _ => 0,
+        }
+    }
+
+    fn old_digit_run(bytes: &[u8], start: usize) -> DigitRun {
+        let n = bytes.len();
+        let mut i = start;
+        let mut digits = 0usize;
+        let mut groups = 0usize;
+        let mut seps = 0u8;
+        let mut end = start;
+        while i < n {
+            if bytes[i].is_ascii_digit() {
+                let g = i;
+                while i < n && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                digits += i - g;
+                groups += 1;
+                end = i;
+                continue;
+            }
+            let b1 = old_sep_bit(bytes[i]);
+            if b1 == 0 {
+                break;
+            }
+            match bytes.get(i + 1) {
+                Some(d) if d.is_ascii_digit() => {
+                    seps |= b1;
+                    i += 1;
+                }
+                Some(&s2) if old_sep_bit(s2) != 0 && s2 != bytes[i] => {
+                    if bytes.get(i + 2).is_some_and(|d| d.is_ascii_digit()) {
+                        seps |= b1 | old_sep_bit(s2);
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        DigitRun {
+            start,
+            end,
+            digits,
+            groups,
+            seps,
+            word_before: start > 0
+                && bytes
+                    .get(start - 1)
+                    .is_some_and(|b| crate::detect::is_word_byte(*b)),
+            word_after: bytes
+                .get(end)
+                .is_some_and(|b| crate::detect::is_word_byte(*b)),
+        }
+    }
+
+    /// Digits, every separator, word and other bytes.
+    fn digit_text_bytes() -> impl Strategy<Value = u8> {
+        prop_oneof![
+            8 => prop::sample::select(b"0123456789".to_vec()),
+            4 => prop::sample::select(b"-./ :()+".to_vec()),
+            2 => prop::sample::select(b"aZ_,#\n".to_vec()),
+            1 => any::<u8>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn digit_run_matches_old(
+            bytes in proptest::collection::vec(digit_text_bytes(), 0..80),
+            start in 0usize..80,
+        ) {
+            // Any start in bounds (not only digits), so the two agree beyond the contract.
+            if start < bytes.len() {
+                prop_assert_eq!(digit_run(&bytes, start), old_digit_run(&bytes, start));
+            }
+        }
+
+        /// The whole digit pass, as `Scanner::collect` drives it.
+        #[test]
+        fn digit_pass_matches_old(bytes in proptest::collection::vec(digit_text_bytes(), 0..300)) {
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            let mut i = 0;
+            while let Some(p) = next_digit(&bytes, i) {
+                let run = digit_run(&bytes, p);
+                got.push(run);
+                i = run.end.max(p + 1);
+            }
+            let mut i = 0;
+            while let Some(p) = naive_next_digit(&bytes, i) {
+                let run = old_digit_run(&bytes, p);
+                want.push(run);
+                i = run.end.max(p + 1);
+            }
+            prop_assert_eq!(got, want);
         }
     }
 
