@@ -1461,6 +1461,32 @@ static QUICK: Lazy<[u32; 21]> = Lazy::new(|| {
     t
 });
 
+/// `WORD_ENDS[last] >> before & 1`: some known word ends in the two bytes `before, last`, each
+/// lower-cased and reduced to its low six bits (collisions only let more words through to
+/// [`classify`]). Checked on the text before a word is walked and copied: in code and logs the
+/// word before a digit run is almost never a label, and its last two bytes say so.
+static WORD_ENDS: Lazy<[u64; 64]> = Lazy::new(|| {
+    let mut t = [0u64; 64];
+    for w in KNOWN_WORDS {
+        if let [.., a, z] = w.as_bytes() {
+            t[usize::from(z & 63)] |= 1 << (a & 63);
+        }
+    }
+    t
+});
+
+/// False when no known word can end at `end` (every known word has two bytes at least).
+#[inline]
+fn may_end_known_word(b: &[u8], end: usize) -> bool {
+    match b.get(end.wrapping_sub(2)..end) {
+        Some(&[a, z]) => {
+            let (a, z) = (a.to_ascii_lowercase() & 63, z.to_ascii_lowercase() & 63);
+            WORD_ENDS[usize::from(z)] >> a & 1 != 0
+        }
+        _ => false,
+    }
+}
+
 /// A word of up to 8 bytes as an integer (zero-padded; words hold no zero bytes).
 fn word_key(w: &[u8]) -> Option<u64> {
     if w.len() > 8 {
@@ -1666,6 +1692,11 @@ fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> 
     for _ in 0..5 {
         let (k, hash) = skip_punct_back(b, i, lim);
         filler |= hash;
+        // Every word but a known one returns `None` below; most words fail on their last two
+        // bytes (`k` is past any trailing dot, which `skip_punct_back` skips).
+        if !may_end_known_word(b, k) {
+            return None;
+        }
         let (ws, n) = word_before(b, k, lim, &mut buf)?;
         let w = buf.get(..n)?;
         match classify(w) {
@@ -2165,5 +2196,18 @@ mod label_tests {
             assert_eq!(classify(w.as_bytes()), classify_slow(w.as_bytes()), "{w}");
         }
         assert_eq!(classify(b"banana"), Word::Other);
+    }
+
+    #[test]
+    fn word_end_filter_passes_every_known_word() {
+        for w in KNOWN_WORDS {
+            for v in [w.to_string(), w.to_ascii_uppercase()] {
+                let text = format!("x {v}");
+                assert!(may_end_known_word(text.as_bytes(), text.len()), "{v}");
+            }
+        }
+        assert!(!may_end_known_word(b"banana", 6));
+        assert!(!may_end_known_word(b"x", 1));
+        assert!(!may_end_known_word(b"", 0));
     }
 }
