@@ -1003,15 +1003,28 @@ static IP_NEG: Lazy<WordCues> = Lazy::new(|| {
     ])
 });
 
+/// Bytes of a hex/colon token (hex digits, `:`, `.`, `-`), one table load per byte: the token
+/// walk runs over every hex id, UUID and hash in logs.
+static HEX_TOK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'-');
+        c += 1;
+    }
+    t
+};
+
 #[inline]
 fn is_hex_tok(c: u8) -> bool {
-    c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'-')
+    HEX_TOK[usize::from(c)]
 }
 
 /// Reject all-zero and broadcast MACs; checks shape (`text` is the candidate).
 fn mac_shape(t: &[u8]) -> bool {
     let hex = || t.iter().copied().filter(u8::is_ascii_hexdigit);
-    if hex().count() != 12 {
+    if !matches!(t.len(), 14 | 17) || hex().count() != 12 {
         return false;
     }
     let ok = match t.len() {
@@ -1105,14 +1118,18 @@ impl Network {
     fn hex_token(cx: &mut Cx<'_>, pos: usize) -> Result<usize, usize> {
         const CAP: usize = 48;
         let b = cx.bytes;
-        let mut s = pos.min(b.len());
-        while s > 0 && pos - s < CAP && is_hex_tok(b[s - 1]) {
-            s -= 1;
-        }
-        let mut e = pos.min(b.len());
-        while e < b.len() && e - pos < CAP && is_hex_tok(b[e]) {
-            e += 1;
-        }
+        let pos = pos.min(b.len());
+        let mut s = pos
+            - b[pos.saturating_sub(CAP)..pos]
+                .iter()
+                .rev()
+                .take_while(|&&c| is_hex_tok(c))
+                .count();
+        let mut e = pos
+            + b[pos..b.len().min(pos + CAP)]
+                .iter()
+                .take_while(|&&c| is_hex_tok(c))
+                .count();
         // Where to resume when nothing is reported: past the token, unless an IPv4 address
         // may end it (`x2001:db8::10.0.0.1`), whose digit run must still get its own look.
         let skip = if b[s..e].contains(&b'.') { pos + 1 } else { e };
@@ -1143,9 +1160,10 @@ impl Network {
         // IPv6 needs "::", or eight groups (seven colons; six before an embedded IPv4): times
         // such as 10:22:33.123 stop here without a parse.
         let colons = tok.iter().filter(|&&c| c == b':').count();
-        let v6_shape = tok.windows(2).any(|w| w == b"::")
-            || colons == 7
-            || (colons == 6 && tok.contains(&b'.'));
+        let v6_shape = colons >= 2
+            && (colons == 7
+                || (colons == 6 && tok.contains(&b'.'))
+                || tok.windows(2).any(|w| w == b"::"));
         if !v6_shape || tok.contains(&b'-') || !tok.iter().any(u8::is_ascii_hexdigit) {
             return Err(skip);
         }
