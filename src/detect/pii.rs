@@ -1468,40 +1468,72 @@ const KNOWN_WORDS: &[&str] = &[
 ];
 
 /// `QUICK[len]`: bit set of the first letters of known words of that length.
-static QUICK: Lazy<[u32; 21]> = Lazy::new(|| {
+static QUICK: [u32; 21] = {
     let mut t = [0u32; 21];
-    for w in KNOWN_WORDS {
-        let b = w.as_bytes();
-        if let (Some(slot), Some(f)) = (t.get_mut(b.len()), b.first()) {
-            *slot |= 1 << (f.wrapping_sub(b'a') & 31);
+    let mut i = 0;
+    while i < KNOWN_WORDS.len() {
+        let b = KNOWN_WORDS[i].as_bytes();
+        if b.len() < t.len() && !b.is_empty() {
+            t[b.len()] |= 1 << (b[0].wrapping_sub(b'a') & 31);
         }
+        i += 1;
     }
     t
-});
+};
 
-/// `WORD_ENDS[last] >> before & 1`: some known word ends in the two bytes `before, last`, each
-/// lower-cased and reduced to its low six bits (collisions only let more words through to
-/// [`classify`]). Checked on the text before a word is walked and copied: in code and logs the
-/// word before a digit run is almost never a label, and its last two bytes say so.
-static WORD_ENDS: Lazy<[u64; 64]> = Lazy::new(|| {
+/// A bit per hash of the last three bytes of a known word (lower-cased; a two-letter word's
+/// first "byte" is [`WORD_START`]). Checked on the text before a word is walked and copied: the
+/// word before a digit run is rarely a label, and its last three bytes almost always say so.
+/// Hash collisions only let more words through to [`classify`].
+static WORD_ENDS: [u64; 64] = {
     let mut t = [0u64; 64];
-    for w in KNOWN_WORDS {
-        if let [.., a, z] = w.as_bytes() {
-            t[usize::from(z & 63)] |= 1 << (a & 63);
-        }
+    let mut i = 0;
+    while i < KNOWN_WORDS.len() {
+        let w = KNOWN_WORDS[i].as_bytes();
+        let n = w.len();
+        let h = if n == 2 {
+            end_hash(WORD_START, w[0], w[1])
+        } else {
+            end_hash(w[n - 3], w[n - 2], w[n - 1])
+        };
+        t[h / 64] |= 1 << (h % 64);
+        i += 1;
     }
     t
-});
+};
 
-/// False when no known word can end at `end` (every known word has two bytes at least).
+/// Stands for the byte before a two-letter word in [`end_hash`].
+const WORD_START: u8 = 0;
+
+const fn end_hash(a: u8, b: u8, c: u8) -> usize {
+    let h = (a as u32).wrapping_mul(0x9E37_79B1) ^ (b as u32).wrapping_mul(0x85EB_CA77) ^ c as u32;
+    (h.wrapping_mul(0xC2B2_AE3D) >> 20) as usize & 4095
+}
+
+fn word_end_known(a: u8, b: u8, c: u8) -> bool {
+    let h = end_hash(a, b.to_ascii_lowercase(), c.to_ascii_lowercase());
+    WORD_ENDS[h / 64] >> (h % 64) & 1 != 0
+}
+
+/// False when no known word can end at `end`: mirrors [`word_before`], which takes letters
+/// and inner `.`, `/`, `_`, `-` (every known word has two bytes at least).
 #[inline]
 fn may_end_known_word(b: &[u8], end: usize) -> bool {
-    match b.get(end.wrapping_sub(2)..end) {
-        Some(&[a, z]) => {
-            let (a, z) = (a.to_ascii_lowercase() & 63, z.to_ascii_lowercase() & 63);
-            WORD_ENDS[usize::from(z)] >> a & 1 != 0
+    let Some(&[y, z]) = b.get(end.wrapping_sub(2)..end) else {
+        return false;
+    };
+    match end.checked_sub(3).map(|k| b[k]) {
+        // A longer word; `_` never precedes a two-letter word (`_id` is no word).
+        Some(x) if x.is_ascii_alphabetic() || x == b'_' => {
+            word_end_known(x.to_ascii_lowercase(), y, z)
         }
-        _ => false,
+        // A two-letter word glued to a digit is no word.
+        Some(x) if x.is_ascii_digit() => false,
+        // Inside a word ("mm/dd/yy") or leading punctuation before a two-letter one ("-id").
+        Some(x @ (b'.' | b'/' | b'-')) => {
+            word_end_known(x, y, z) || word_end_known(WORD_START, y, z)
+        }
+        _ => word_end_known(WORD_START, y, z),
     }
 }
 
@@ -2225,6 +2257,16 @@ mod label_tests {
             }
         }
         assert!(!may_end_known_word(b"banana", 6));
+        for (text, word) in [
+            ("a-id", "id"),
+            ("mm/dd/yy", "mm/dd/yy"),
+            ("x d.o.b", "d.o.b"),
+        ] {
+            assert!(may_end_known_word(text.as_bytes(), text.len()), "{word}");
+        }
+        // Rejected outright: glued to a digit, or after `_`.
+        assert!(!may_end_known_word(b"7id", 3));
+        assert!(!may_end_known_word(b"x_is", 4));
         assert!(!may_end_known_word(b"x", 1));
         assert!(!may_end_known_word(b"", 0));
     }
