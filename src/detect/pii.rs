@@ -309,7 +309,8 @@ pub(crate) fn open_after(gs: &[Group], j: usize) -> bool {
 /// byte of the window; here a window costs one pass over its letters and a length/first-letter
 /// bit test per word).
 pub(crate) struct WordCues {
-    words: Vec<Vec<u8>>,
+    /// The cue words by length (at most 20 letters).
+    by_len: [Vec<Vec<u8>>; 21],
     quick: [u32; 21],
 }
 
@@ -317,24 +318,31 @@ impl WordCues {
     /// Lower-case ASCII words (letters only).
     pub(crate) fn new(words: &[&str]) -> WordCues {
         let mut quick = [0u32; 21];
-        let words: Vec<Vec<u8>> = words.iter().map(|w| w.as_bytes().to_vec()).collect();
-        for w in &words {
+        let mut by_len: [Vec<Vec<u8>>; 21] = Default::default();
+        for w in words.iter().map(|w| w.as_bytes()) {
             if let (Some(slot), Some(f)) = (quick.get_mut(w.len()), w.first()) {
                 *slot |= 1 << (f.wrapping_sub(b'a') & 31);
+                by_len[w.len()].push(w.to_vec());
             }
         }
-        WordCues { words, quick }
+        WordCues { by_len, quick }
     }
 
+    /// `w` is ASCII letters, in any case.
     fn has(&self, w: &[u8]) -> bool {
-        let quick = match (self.quick.get(w.len()), w.first()) {
-            (Some(m), Some(f)) => m & (1 << (f.wrapping_sub(b'a') & 31)) != 0,
-            _ => false,
+        let (Some(m), Some(f)) = (self.quick.get(w.len()), w.first()) else {
+            return false;
         };
-        quick && self.words.iter().any(|x| x.as_slice() == w)
+        m & (1 << (f.to_ascii_lowercase().wrapping_sub(b'a') & 31)) != 0
+            && self.by_len[w.len()]
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(w))
     }
 
     /// True when a cue word starts in `lo..hi` (a word cut by `lo` does not count).
+    ///
+    /// Words are compared in place: only a word whose length and first letter match a cue is
+    /// compared at all, so most words of the window cost one pass over their letters.
     pub(crate) fn in_window(&self, b: &[u8], lo: usize, hi: usize) -> bool {
         let hi = hi.min(b.len());
         let mut i = lo.min(hi);
@@ -342,24 +350,19 @@ impl WordCues {
         while i > 0 && i < hi && b[i - 1].is_ascii_alphabetic() && b[i].is_ascii_alphabetic() {
             i += 1;
         }
-        let mut buf = [0u8; 20];
         while i < hi {
             if !b[i].is_ascii_alphabetic() {
                 i += 1;
                 continue;
             }
             let s = i;
-            let mut n = 0;
-            while i < b.len() && b[i].is_ascii_alphabetic() {
-                if n < buf.len() {
-                    buf[n] = b[i].to_ascii_lowercase();
-                }
-                n += 1;
-                i += 1;
-            }
+            i += b[s..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
             let glued = (s > 0 && (b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
                 || b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_');
-            if n <= buf.len() && !glued && self.has(&buf[..n]) {
+            if !glued && self.has(&b[s..i]) {
                 return true;
             }
         }
