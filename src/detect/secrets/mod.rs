@@ -242,7 +242,6 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
     if PLACEHOLDER_MARK_SET.is_match(v) {
         return true;
     }
-    let low = v.to_ascii_lowercase();
     // `$VAR`, `$var_name`, `%VAR%`, `[VAR]`, `{VAR}`, `:var` (rails symbols / sql binds).
     let ident = |s: &[u8]| {
         !s.is_empty()
@@ -259,22 +258,30 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
     ) {
         return true;
     }
-    let mut w: &str = &low;
+    // A placeholder word after an optional owner prefix ("mypassword", "db_pass"), ignoring
+    // case and `_`, `-`, ` `, `.`; compared in a stack buffer (no word is longer than it).
+    let mut w = b;
     for p in [
         "my", "your", "the", "some", "new", "old", "db", "user", "admin",
     ] {
-        if let Some(r) = w.strip_prefix(p) {
-            if !r.is_empty() {
-                w = r;
-                break;
-            }
+        if w.len() > p.len() && w[..p.len()].eq_ignore_ascii_case(p.as_bytes()) {
+            w = &w[p.len()..];
+            break;
         }
     }
-    let squeezed: String = w
-        .chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
-        .collect();
-    PLACEHOLDER_WORDS.contains(&squeezed.as_str()) || squeezed.is_empty()
+    let mut squeezed = [0u8; 16];
+    let mut n = 0;
+    for &c in w.iter().filter(|c| !matches!(c, b'_' | b'-' | b' ' | b'.')) {
+        match squeezed.get_mut(n) {
+            Some(slot) => *slot = c.to_ascii_lowercase(),
+            None => return false,
+        }
+        n += 1;
+    }
+    n == 0
+        || PLACEHOLDER_WORDS
+            .iter()
+            .any(|p| p.as_bytes() == &squeezed[..n])
 }
 
 #[cfg(test)]

@@ -652,8 +652,19 @@ fn placeholders() {
         "secret",
         "whiteduke",
         "S3cure#Pass99",
+        "my-pass-word-is-longer-than-any",
+        "dbé",
     ] {
         assert!(!is_placeholder(v), "{v:?}");
+    }
+    // Every placeholder word, in any case and with separators, after an owner prefix (a word
+    // that starts like a prefix, such as "username", is only one after a prefix).
+    for w in super::PLACEHOLDER_WORDS {
+        let upper = w.to_ascii_uppercase();
+        let dotted: String = w.chars().flat_map(|c| [c, '.']).collect();
+        for v in [format!("Admin_{upper}"), format!("my.{dotted}")] {
+            assert!(is_placeholder(&v), "{v:?}");
+        }
     }
 }
 
@@ -792,5 +803,55 @@ fn key_names_found_through_a_shorter_anchor() {
     ] {
         let text = format!("{name}: {v}\n");
         assert_found(Kind::GENERIC_SECRET, &text, v);
+    }
+}
+
+/// The allocating implementation that `is_placeholder`'s word check replaced, kept as a
+/// reference.
+fn old_placeholder_word(b: &[u8]) -> bool {
+    let low = String::from_utf8_lossy(b).to_ascii_lowercase();
+    let mut w: &str = &low;
+    for p in [
+        "my", "your", "the", "some", "new", "old", "db", "user", "admin",
+    ] {
+        if let Some(r) = w.strip_prefix(p) {
+            if !r.is_empty() {
+                w = r;
+                break;
+            }
+        }
+    }
+    let squeezed: String = w
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
+        .collect();
+    super::PLACEHOLDER_WORDS.contains(&squeezed.as_str()) || squeezed.is_empty()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn placeholder_words_match_old_implementation(
+        prefix in prop::sample::select(vec!["", "my", "Your", "DB", "user", "admin", "x"]),
+        word in prop::sample::select(super::PLACEHOLDER_WORDS.to_vec()),
+        seps in proptest::collection::vec(prop::sample::select(vec!["", "_", "-", " ", ".", "é", "9"]), 0..4),
+        upper in any::<bool>(),
+    ) {
+        let mut v = prefix.to_string();
+        for (i, c) in word.chars().enumerate() {
+            v.push(if upper { c.to_ascii_uppercase() } else { c });
+            if let Some(s) = seps.get(i) {
+                v.push_str(s);
+            }
+        }
+        // Only the word check differs; the earlier checks are the same code in both.
+        let b = v.as_bytes();
+        let decided_earlier = b.first().is_none_or(|f| {
+            b.iter().all(|c| c == f) || super::PLACEHOLDER_MARK_SET.is_match(&v) || matches!(f, b'$' | b'@' | b':' | b'%' | b'[' | b'{' | b'(')
+        });
+        if !decided_earlier && v.trim() == v {
+            prop_assert_eq!(is_placeholder(&v), old_placeholder_word(b), "{:?}", v);
+        }
     }
 }
