@@ -1006,22 +1006,38 @@ static IP_NEG: Lazy<WordCues> = Lazy::new(|| {
     ])
 });
 
-/// Bytes of a hex/colon token (hex digits, `:`, `.`, `-`), one table load per byte: the token
-/// walk runs over every hex id, UUID and hash in logs.
-static HEX_TOK: [bool; 256] = {
-    let mut t = [false; 256];
+/// Classes of the bytes of a hex/colon token: hex digits, `:`, `.`, `-` (0 for any other
+/// byte). One table load per byte: the token walk runs over every hex id, UUID and hash in logs,
+/// and collects which separators the token holds on the way.
+const HT_HEX: u8 = 1;
+const HT_COLON: u8 = 2;
+const HT_DOT: u8 = 4;
+const HT_DASH: u8 = 8;
+static HEX_TOK: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        t[c] = b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'-');
+        t[c] = match b {
+            b':' => HT_COLON,
+            b'.' => HT_DOT,
+            b'-' => HT_DASH,
+            _ if b.is_ascii_hexdigit() => HT_HEX,
+            _ => 0,
+        };
         c += 1;
     }
     t
 };
 
 #[inline]
-fn is_hex_tok(c: u8) -> bool {
+fn hex_class(c: u8) -> u8 {
     HEX_TOK[usize::from(c)]
+}
+
+#[inline]
+fn is_hex_tok(c: u8) -> bool {
+    hex_class(c) != 0
 }
 
 /// Reject all-zero and broadcast MACs; checks shape (`text` is the candidate).
@@ -1122,20 +1138,31 @@ impl Network {
         const CAP: usize = 48;
         let b = cx.bytes;
         let pos = pos.min(b.len());
-        let mut s = pos
-            - b[pos.saturating_sub(CAP)..pos]
-                .iter()
-                .rev()
-                .take_while(|&&c| is_hex_tok(c))
-                .count();
-        let mut e = pos
-            + b[pos..b.len().min(pos + CAP)]
-                .iter()
-                .take_while(|&&c| is_hex_tok(c))
-                .count();
+        // The token around `pos`, and the classes of its bytes.
+        let mut seen = 0u8;
+        let mut s = pos;
+        let lo = pos.saturating_sub(CAP);
+        while s > lo {
+            let c = hex_class(b[s - 1]);
+            if c == 0 {
+                break;
+            }
+            seen |= c;
+            s -= 1;
+        }
+        let mut e = pos;
+        let hi = b.len().min(pos + CAP);
+        while e < hi {
+            let c = hex_class(b[e]);
+            if c == 0 {
+                break;
+            }
+            seen |= c;
+            e += 1;
+        }
         // Where to resume when nothing is reported: past the token, unless an IPv4 address
         // may end it (`x2001:db8::10.0.0.1`), whose digit run must still get its own look.
-        let skip = if b[s..e].contains(&b'.') { pos + 1 } else { e };
+        let skip = if seen & HT_DOT != 0 { pos + 1 } else { e };
         if (s > 0 && is_hex_tok(b[s - 1])) || (e < b.len() && is_hex_tok(b[e])) {
             return Err(skip); // too long to be an address
         }
@@ -1159,6 +1186,9 @@ impl Network {
             }
             cx.emit(Kind::MAC_ADDRESS, s, e, SCORE_STRONG, priority::STRUCTURED);
             return Ok(e);
+        }
+        if seen & HT_COLON == 0 {
+            return Err(skip); // no IPv6 address without a colon
         }
         // IPv6 needs "::", or eight groups (seven colons; six before an embedded IPv4): times
         // such as 10:22:33.123 stop here without a parse.
