@@ -1514,38 +1514,40 @@ static QUICK: [u32; 21] = {
     t
 };
 
-/// A bit per hash of the last three bytes of a known word (lower-cased; a two-letter word's
-/// first "byte" is [`WORD_START`]). Checked on the text before a word is walked and copied: the
-/// word before a digit run is rarely a label, and its last three bytes almost always say so.
-/// Hash collisions only let more words through to [`classify`].
-static WORD_ENDS: [u64; 64] = {
-    let mut t = [0u64; 64];
+/// A bit per key of the last three bytes of a known word (a two-letter word's first "byte" is
+/// [`WORD_START`]). Checked on the text before a word is walked and copied: the word before a
+/// digit run is rarely a label, and its last three bytes almost always say so. The key keeps
+/// five bits of each byte, which folds ASCII case; collisions (`.` with `n`, say) only let more
+/// words through to [`classify`].
+static WORD_ENDS: [u64; 512] = {
+    let mut t = [0u64; 512];
     let mut i = 0;
     while i < KNOWN_WORDS.len() {
         let w = KNOWN_WORDS[i].as_bytes();
         let n = w.len();
-        let h = if n == 2 {
-            end_hash(WORD_START, w[0], w[1])
+        let k = if n == 2 {
+            end_key(WORD_START, w[0], w[1])
         } else {
-            end_hash(w[n - 3], w[n - 2], w[n - 1])
+            end_key(w[n - 3], w[n - 2], w[n - 1])
         };
-        t[h / 64] |= 1 << (h % 64);
+        t[k / 64] |= 1 << (k % 64);
         i += 1;
     }
     t
 };
 
-/// Stands for the byte before a two-letter word in [`end_hash`].
+/// Stands for the byte before a two-letter word in [`end_key`].
 const WORD_START: u8 = 0;
 
-const fn end_hash(a: u8, b: u8, c: u8) -> usize {
-    let h = (a as u32).wrapping_mul(0x9E37_79B1) ^ (b as u32).wrapping_mul(0x85EB_CA77) ^ c as u32;
-    (h.wrapping_mul(0xC2B2_AE3D) >> 20) as usize & 4095
+#[inline(always)]
+const fn end_key(a: u8, b: u8, c: u8) -> usize {
+    ((a as usize & 31) << 10) | ((b as usize & 31) << 5) | (c as usize & 31)
 }
 
+#[inline(always)]
 fn word_end_known(a: u8, b: u8, c: u8) -> bool {
-    let h = end_hash(a, b.to_ascii_lowercase(), c.to_ascii_lowercase());
-    WORD_ENDS[h / 64] >> (h % 64) & 1 != 0
+    let k = end_key(a, b, c);
+    WORD_ENDS[k / 64] >> (k % 64) & 1 != 0
 }
 
 /// False when no known word can end at `end`: mirrors [`word_before`], which takes letters
@@ -1557,9 +1559,7 @@ fn may_end_known_word(b: &[u8], end: usize) -> bool {
     };
     match end.checked_sub(3).map(|k| b[k]) {
         // A longer word; `_` never precedes a two-letter word (`_id` is no word).
-        Some(x) if x.is_ascii_alphabetic() || x == b'_' => {
-            word_end_known(x.to_ascii_lowercase(), y, z)
-        }
+        Some(x) if x.is_ascii_alphabetic() || x == b'_' => word_end_known(x, y, z),
         // A two-letter word glued to a digit is no word.
         Some(x) if x.is_ascii_digit() => false,
         // Inside a word ("mm/dd/yy") or leading punctuation before a two-letter one ("-id").
@@ -1692,16 +1692,36 @@ fn not_a_bank(w: &[u8]) -> bool {
     ) && !matches!(w, b"my" | b"your")
 }
 
+const WB_LETTER: u8 = 1;
+const WB_INNER: u8 = 2;
+/// [`word_before`]'s bytes: ASCII letters, and `.`, `/`, `_`, `-` inside a word.
+static WORD_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() {
+            WB_LETTER
+        } else if matches!(b, b'.' | b'/' | b'_' | b'-') {
+            WB_INNER
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
 /// The word that ends at `end` (letters, plus `.`, `/`, `_` and `-` inside it), lower-cased into
 /// `buf`; returns `(start, len)`. `None` when there is no word or it is too long.
 fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(usize, usize)> {
     let mut s = end;
-    while s > lim && end - s < 20 {
-        let c = b[s - 1];
-        if c.is_ascii_alphabetic() || (matches!(c, b'.' | b'/' | b'_' | b'-') && s < end) {
-            s -= 1;
-        } else {
-            break;
+    let stop = lim.max(end.saturating_sub(20));
+    while s > stop {
+        match WORD_BYTE[usize::from(b[s - 1])] {
+            WB_LETTER => s -= 1,
+            WB_INNER if s < end => s -= 1,
+            _ => break,
         }
     }
     // Leading punctuation belongs to what is before the word.
@@ -1725,39 +1745,29 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
     Some((s, n))
 }
 
-/// Separators between a label and its value, walked backwards. Returns the new position and
-/// whether a `#` was among them.
+/// Bytes that may stand between a label and its value: 1, or 2 for `#`.
+static LABEL_PUNCT: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let seps = b" \t\n\r:#=\"'|*()[]>,`-.";
+    let mut i = 0;
+    while i < seps.len() {
+        t[seps[i] as usize] = 1;
+        i += 1;
+    }
+    t[b'#' as usize] = 2;
+    t
+};
+
+/// Separators between a label and its value (see [`LABEL_PUNCT`]), walked backwards. Returns
+/// the new position and whether a `#` was among them.
 fn skip_punct_back(b: &[u8], mut i: usize, lim: usize) -> (usize, bool) {
     let mut hash = false;
     while i > lim {
-        let c = b[i - 1];
-        if matches!(
-            c,
-            b' ' | b'\t'
-                | b'\n'
-                | b'\r'
-                | b':'
-                | b'#'
-                | b'='
-                | b'"'
-                | b'\''
-                | b'|'
-                | b'*'
-                | b'('
-                | b')'
-                | b'['
-                | b']'
-                | b'>'
-                | b','
-                | b'`'
-                | b'-'
-                | b'.'
-        ) {
-            hash |= c == b'#';
-            i -= 1;
-        } else {
-            break;
+        match LABEL_PUNCT[usize::from(b[i - 1])] {
+            0 => break,
+            k => hash |= k == 2,
         }
+        i -= 1;
     }
     (i, hash)
 }
@@ -2279,6 +2289,36 @@ mod label_tests {
             assert_eq!(classify(w.as_bytes()), classify_slow(w.as_bytes()), "{w}");
         }
         assert_eq!(classify(b"banana"), Word::Other);
+    }
+
+    #[test]
+    fn label_punct_table() {
+        for c in 0..=255u8 {
+            let old = matches!(
+                c,
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b':'
+                    | b'#'
+                    | b'='
+                    | b'"'
+                    | b'\''
+                    | b'|'
+                    | b'*'
+                    | b'('
+                    | b')'
+                    | b'['
+                    | b']'
+                    | b'>'
+                    | b','
+                    | b'`'
+                    | b'-'
+                    | b'.'
+            );
+            assert_eq!(LABEL_PUNCT[usize::from(c)] != 0, old, "{c}");
+            assert_eq!(LABEL_PUNCT[usize::from(c)] == 2, c == b'#', "{c}");
+        }
     }
 
     #[test]
