@@ -1309,27 +1309,77 @@ static DATE_RE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&p).expect("static date pattern")
 });
 
-/// The numeric alternatives of [`DATE_RE`], first in its order: a much smaller automaton, so
-/// the capture search (the costly part of a date look-up) is several times cheaper. A match at
-/// a position is the match [`DATE_RE`] would report there, because these alternatives come
-/// first in [`DATE_RE`] and the regex prefers earlier alternatives at the same start.
-static NUM_DATE_RE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(
-        r"\b(?:(?P<n1a>\d{1,2})(?P<s1>[/.\-])(?P<n1b>\d{1,2})(?P<s2>[/.\-])(?P<n1y>\d{4}|\d{2})|(?P<n2y>\d{4})(?P<s3>[/.\-])(?P<n2m>\d{1,2})(?P<s4>[/.\-])(?P<n2d>\d{1,2})|(?P<n3y>(?:19|20)\d{2})(?P<n3m>\d{2})(?P<n3d>\d{2}))\b",
-    )
-    .expect("static numeric date pattern")
-});
-
-/// The date that starts exactly at `at` in `hay`, with its captures.
-fn date_at(hay: &str, at: usize) -> Option<regex::Captures<'_>> {
-    if let Some(c) = NUM_DATE_RE.captures_at(hay, at) {
-        if c.get(0).is_some_and(|m| m.start() == at) {
-            return Some(c);
-        }
+/// The date that starts exactly at `at` in `hay`: its end, and whether its month and day are
+/// possible (see [`date_ok`]).
+///
+/// Numeric dates (the first alternatives of [`DATE_RE`], so the ones it prefers at a position)
+/// are read by hand, [`num_date_at`]: a capture search costs thousands of instructions per
+/// date. Dates with month names, and numeric dates next to non-ASCII text, go to the regex.
+fn date_at(hay: &str, at: usize) -> Option<(usize, bool)> {
+    if let Ok(Some(found)) = num_date_at(hay.as_bytes(), at) {
+        return Some(found);
     }
     DATE_RE
         .captures_at(hay, at)
         .filter(|c| c.get(0).is_some_and(|m| m.start() == at))
+        .and_then(|c| Some((c.get(0)?.end(), date_ok(&c))))
+}
+
+/// The numeric date that [`DATE_RE`] matches at `at`, read without a regex: `d/m/y` or `m/d/y`
+/// (one or two digits each, a year of two or four, one separator of `/`, `.`, `-` used twice
+/// for the date to be valid), `yyyy-mm-dd`, or `yyyymmdd` from 1900 to 2099. `Ok(Some((end,
+/// valid)))` for a match, `Ok(None)` for none. `Err` when a non-ASCII byte touches the digits:
+/// the regex's `\d` and `\b` are Unicode-aware, so such text goes to the regex.
+fn num_date_at(b: &[u8], at: usize) -> Result<Option<(usize, bool)>, ()> {
+    // The end of the digits from `i`.
+    let digits = |i: usize| -> Result<usize, ()> {
+        let e = i + b
+            .get(i..)
+            .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+        match b.get(e) {
+            Some(c) if !c.is_ascii() => Err(()),
+            _ => Ok(e),
+        }
+    };
+    let sep = |i: usize| {
+        b.get(i)
+            .copied()
+            .filter(|c| matches!(c, b'/' | b'.' | b'-'))
+    };
+    let boundary = |i: usize| !b.get(i).is_some_and(|c| is_word_byte(*c));
+    let num = |s: usize, e: usize| digits_value(&b[s..e]).unwrap_or(0);
+    let day = |d: u32| (1..=31).contains(&d);
+    let month = |m: u32| (1..=12).contains(&m);
+    match at.checked_sub(1).map(|k| b[k]) {
+        Some(c) if !c.is_ascii() => return Err(()),
+        Some(c) if is_word_byte(c) => return Ok(None),
+        _ => {}
+    }
+    let e1 = digits(at)?;
+    if let Some(s1) = sep(e1) {
+        let e2 = digits(e1 + 1)?;
+        if let (Some(s2), true) = (sep(e2), (1..=2).contains(&(e2 - e1 - 1))) {
+            let e3 = digits(e2 + 1)?;
+            let (n1, n3) = (e1 - at, e3 - e2 - 1);
+            if (1..=2).contains(&n1) && matches!(n3, 2 | 4) && boundary(e3) {
+                let (a, m, y) = (num(at, e1), num(e1 + 1, e2), num(e2 + 1, e3));
+                let valid =
+                    s1 == s2 && year_ok(y, n3) && ((month(a) && day(m)) || (day(a) && month(m)));
+                return Ok(Some((e3, valid)));
+            }
+            if e1 - at == 4 && (1..=2).contains(&n3) && boundary(e3) {
+                let (y, m, d) = (num(at, e1), num(e1 + 1, e2), num(e2 + 1, e3));
+                let valid = s1 == s2 && year_ok(y, 4) && month(m) && day(d);
+                return Ok(Some((e3, valid)));
+            }
+        }
+    }
+    // A separator after eight digits is a word boundary too: `19860512/…`.
+    if e1 - at == 8 && matches!(&b[at..at + 2], b"19" | b"20") && boundary(e1) {
+        let (y, m, d) = (num(at, at + 4), num(at + 4, at + 6), num(at + 6, e1));
+        return Ok(Some((e1, year_ok(y, 4) && month(m) && day(d))));
+    }
+    Ok(None)
 }
 
 fn cap_num(c: &regex::Captures<'_>, name: &str) -> Option<u32> {
@@ -1955,18 +2005,16 @@ impl Detect for LabelledValues {
             let ds = month.unwrap_or(s);
             let hi = cx.ceil(ds + 40);
             let hay = cx.text.get(..hi).unwrap_or_default();
-            if let Some(c) = date_at(hay, ds) {
-                if let Some(m) = c.get(0) {
-                    if m.start() == ds && date_ok(&c) && !cx.word_at(m.end()) {
-                        cx.emit(
-                            Kind::DATE_OF_BIRTH,
-                            m.start(),
-                            m.end(),
-                            SCORE_WITH_CUE,
-                            priority::CONTEXTUAL,
-                        );
-                        return m.end().max(run.end);
-                    }
+            if let Some((end, true)) = date_at(hay, ds) {
+                if !cx.word_at(end) {
+                    cx.emit(
+                        Kind::DATE_OF_BIRTH,
+                        ds,
+                        end,
+                        SCORE_WITH_CUE,
+                        priority::CONTEXTUAL,
+                    );
+                    return end.max(run.end);
                 }
             }
             return run.end;
@@ -2259,6 +2307,89 @@ mod more_tests {
 #[cfg(test)]
 mod label_tests {
     use super::*;
+
+    /// The numeric alternatives of [`DATE_RE`], the reference for [`num_date_at`].
+    static NUM_DATE_RE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"\b(?:(?P<n1a>\d{1,2})(?P<s1>[/.\-])(?P<n1b>\d{1,2})(?P<s2>[/.\-])(?P<n1y>\d{4}|\d{2})|(?P<n2y>\d{4})(?P<s3>[/.\-])(?P<n2m>\d{1,2})(?P<s4>[/.\-])(?P<n2d>\d{1,2})|(?P<n3y>(?:19|20)\d{2})(?P<n3m>\d{2})(?P<n3d>\d{2}))\b",
+        )
+        .unwrap()
+    });
+
+    fn regex_num_date(hay: &str, at: usize) -> Option<(usize, bool)> {
+        NUM_DATE_RE
+            .captures_at(hay, at)
+            .filter(|c| c.get(0).is_some_and(|m| m.start() == at))
+            .map(|c| (c.get(0).unwrap().end(), date_ok(&c)))
+    }
+
+    /// Date-shaped text: digit groups of any length around separators, with neighbours that
+    /// test the word boundaries (letters, `_`, non-ASCII letters and digits).
+    fn date_text() -> impl Strategy<Value = (String, usize)> {
+        let sep = || prop::sample::select(vec!["/", ".", "-", ":", "", "/"]);
+        let edge = || prop::sample::select(vec!["", " ", "a", "_", "é", "٣", "/", "1", "x1"]);
+        (
+            edge(),
+            prop_oneof![
+                "[0-9]{0,9}",
+                prop::sample::select(vec![
+                    "1986", "2024", "12", "5", "31", "25", "19860512", "20241301"
+                ])
+                .prop_map(String::from)
+            ],
+            sep(),
+            prop_oneof!["[0-9]{0,3}", "(0?[1-9]|1[0-2])"],
+            sep(),
+            prop_oneof!["[0-9]{0,5}", "(0?[1-9]|[12][0-9]|3[01])", "(19|20)[0-9]{2}"],
+            edge(),
+            any::<prop::sample::Index>(),
+            any::<bool>(),
+        )
+            .prop_map(|(pre, d1, s1, d2, s2, d3, post, idx, at_start)| {
+                let text = format!("{pre}{d1}{s1}{d2}{s2}{d3}{post}");
+                let at = if at_start {
+                    pre.len()
+                } else {
+                    idx.index(text.len() + 1)
+                };
+                (text, at)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn num_date_matches_regex((text, at) in date_text()) {
+            if text.is_char_boundary(at) {
+                if let Ok(found) = num_date_at(text.as_bytes(), at) {
+                    prop_assert_eq!(found, regex_num_date(&text, at), "{:?} at {}", text, at);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn num_date_examples() {
+        for (t, want) in [
+            ("12/05/1986", Some((10, true))),
+            ("12/05/86", Some((8, true))),
+            ("31.12.1999 x", Some((10, true))),
+            ("12/05-1986", Some((10, false))),
+            ("13/13/1986", Some((10, false))),
+            ("1986-05-12", Some((10, true))),
+            ("19860512", Some((8, true))),
+            ("19860512/x", Some((8, true))),
+            ("19861312", Some((8, false))),
+            ("123/05/1986", None),
+            ("12/05/198", None),
+            ("12/05/1986a", None),
+        ] {
+            assert_eq!(num_date_at(t.as_bytes(), 0), Ok(want), "{t}");
+            assert_eq!(regex_num_date(t, 0), want, "{t}");
+        }
+        assert_eq!(num_date_at("12/05/1986é".as_bytes(), 0), Err(()));
+    }
     use proptest::prelude::*;
 
     proptest! {
