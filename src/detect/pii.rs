@@ -701,9 +701,10 @@ fn placeholder(v: &[u8]) -> bool {
         .iter()
         .filter(|c| c.is_ascii_digit())
         .all(|c| Some(*c) == first);
-    let digits: Vec<u8> = v.iter().copied().filter(u8::is_ascii_digit).collect();
-    let tail = digits.len().saturating_sub(10);
-    one_kind || digits.get(tail..) == Some(&b"1234567890"[..])
+    // The last ten digits are 1234567890.
+    let mut tail = v.iter().rev().filter(|c| c.is_ascii_digit());
+    let counting = b"0987654321".iter().all(|c| tail.next() == Some(c));
+    one_kind || counting
 }
 
 impl Detect for Phone {
@@ -2420,6 +2421,27 @@ mod label_tests {
             assert_eq!(classify(w.as_bytes()), classify_slow(w.as_bytes()), "{w}");
         }
         assert_eq!(classify(b"banana"), Word::Other);
+    }
+
+    #[test]
+    fn phone_placeholders() {
+        for v in [
+            "555-555-5555",
+            "000 000 0000",
+            "123-456-7890",
+            "+44 1234 567890",
+            "7777777",
+        ] {
+            assert!(placeholder(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "415-555-0132",
+            "234567890",
+            "1234567809",
+            "+44 20 7946 0958",
+        ] {
+            assert!(!placeholder(v.as_bytes()), "{v}");
+        }
     }
 
     #[test]
