@@ -71,6 +71,21 @@
 #![forbid(unsafe_code)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+/// A `[u8; 256]` table of `$value` for every byte `$b`, built at compile time (the byte-class
+/// tables of the hot loops: one load per byte instead of a chain of comparisons).
+macro_rules! byte_table {
+    (|$b:ident| $value:expr) => {{
+        let mut t = [0u8; 256];
+        let mut i = 0;
+        while i < 256 {
+            let $b = i as u8;
+            t[i] = $value;
+            i += 1;
+        }
+        t
+    }};
+}
+
 mod error;
 mod finding;
 

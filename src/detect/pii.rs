@@ -1014,22 +1014,13 @@ const HT_HEX: u8 = 1;
 const HT_COLON: u8 = 2;
 const HT_DOT: u8 = 4;
 const HT_DASH: u8 = 8;
-static HEX_TOK: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = match b {
-            b':' => HT_COLON,
-            b'.' => HT_DOT,
-            b'-' => HT_DASH,
-            _ if b.is_ascii_hexdigit() => HT_HEX,
-            _ => 0,
-        };
-        c += 1;
-    }
-    t
-};
+static HEX_TOK: [u8; 256] = byte_table!(|b| match b {
+    b':' => HT_COLON,
+    b'.' => HT_DOT,
+    b'-' => HT_DASH,
+    _ if b.is_ascii_hexdigit() => HT_HEX,
+    _ => 0,
+});
 
 #[inline]
 fn hex_class(c: u8) -> u8 {
@@ -1746,22 +1737,11 @@ fn not_a_bank(w: &[u8]) -> bool {
 const WB_LETTER: u8 = 1;
 const WB_INNER: u8 = 2;
 /// [`word_before`]'s bytes: ASCII letters, and `.`, `/`, `_`, `-` inside a word.
-static WORD_BYTE: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = if b.is_ascii_alphabetic() {
-            WB_LETTER
-        } else if matches!(b, b'.' | b'/' | b'_' | b'-') {
-            WB_INNER
-        } else {
-            0
-        };
-        c += 1;
-    }
-    t
-};
+static WORD_BYTE: [u8; 256] = byte_table!(|b| match b {
+    _ if b.is_ascii_alphabetic() => WB_LETTER,
+    b'.' | b'/' | b'_' | b'-' => WB_INNER,
+    _ => 0,
+});
 
 /// The word that ends at `end` (letters, plus `.`, `/`, `_` and `-` inside it), lower-cased into
 /// `buf`; returns `(start, len)`. `None` when there is no word or it is too long.
@@ -1797,17 +1777,12 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
 }
 
 /// Bytes that may stand between a label and its value: 1, or 2 for `#`.
-static LABEL_PUNCT: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let seps = b" \t\n\r:#=\"'|*()[]>,`-.";
-    let mut i = 0;
-    while i < seps.len() {
-        t[seps[i] as usize] = 1;
-        i += 1;
-    }
-    t[b'#' as usize] = 2;
-    t
-};
+static LABEL_PUNCT: [u8; 256] = byte_table!(|b| match b {
+    b'#' => 2,
+    b' ' | b'\t' | b'\n' | b'\r' | b':' | b'=' | b'"' | b'\'' | b'|' | b'*' | b'(' | b')'
+    | b'[' | b']' | b'>' | b',' | b'`' | b'-' | b'.' => 1,
+    _ => 0,
+});
 
 /// Separators between a label and its value (see [`LABEL_PUNCT`]), walked backwards. Returns
 /// the new position and whether a `#` was among them.

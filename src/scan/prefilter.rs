@@ -641,27 +641,20 @@ fn digits_end(bytes: &[u8], mut i: usize) -> usize {
 
 /// Byte classes for the digit pass: the separator's `DigitRun::SEP_*` bit (bits 0-6), and
 /// [`WORD`] for a word byte (see [`crate::detect::is_word_byte`]).
-static DIGIT_CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        let sep = match b {
-            b'-' => DigitRun::SEP_DASH,
-            b'.' => DigitRun::SEP_DOT,
-            b'/' => DigitRun::SEP_SLASH,
-            b' ' => DigitRun::SEP_SPACE,
-            b':' => DigitRun::SEP_COLON,
-            b'(' | b')' => DigitRun::SEP_PAREN,
-            b'+' => DigitRun::SEP_PLUS,
-            _ => 0,
-        };
-        let word = b.is_ascii_alphanumeric() || b == b'_';
-        t[i] = sep | if word { WORD } else { 0 };
-        i += 1;
-    }
-    t
-};
+static DIGIT_CLASS: [u8; 256] = byte_table!(|b| {
+    let sep = match b {
+        b'-' => DigitRun::SEP_DASH,
+        b'.' => DigitRun::SEP_DOT,
+        b'/' => DigitRun::SEP_SLASH,
+        b' ' => DigitRun::SEP_SPACE,
+        b':' => DigitRun::SEP_COLON,
+        b'(' | b')' => DigitRun::SEP_PAREN,
+        b'+' => DigitRun::SEP_PLUS,
+        _ => 0,
+    };
+    let word = b.is_ascii_alphanumeric() || b == b'_';
+    sep | if word { WORD } else { 0 }
+});
 
 /// [`DIGIT_CLASS`] bit of word bytes (the `SEP_*` bits use bits 0-6).
 const WORD: u8 = 0x80;
