@@ -234,6 +234,7 @@ impl Detect for Iban {
         34 + 16
     }
 
+    #[inline]
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let run = hit.run;
         if !run.word_before {

@@ -83,6 +83,7 @@ impl Detect for Mbi {
         13
     }
 
+    #[inline]
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let run = hit.run;
         // The first character is a lone digit followed by a letter.
