@@ -55,6 +55,8 @@ pub struct Scanner {
 
 struct Inner {
     detectors: Vec<Arc<dyn Detect>>,
+    /// `detectors[d].id()`, read without a dynamic call on every dispatch.
+    ids: Vec<&'static str>,
     literals: Option<prefilter::Literals>,
     prefixes: Option<prefilter::Prefixes>,
     at: Vec<usize>,
@@ -170,6 +172,7 @@ impl Scanner {
 
     fn collect(&self, text: &str, cands: &mut Vec<Candidate>) {
         let inner = &*self.inner;
+        let ids = &inner.ids;
         let bytes = text.as_bytes();
         let mut raw: Vec<Candidate> = Vec::new();
         // resume[d]: hits of detector d that start before this offset are skipped.
@@ -190,7 +193,7 @@ impl Scanner {
                         literal: t.literal,
                         run: Default::default(),
                     };
-                    let mut cx = Cx::new(text, det.id(), &mut raw);
+                    let mut cx = Cx::new(text, ids[t.detector], &mut raw);
                     resume[t.detector] = det.detect(&mut cx, &hit).max(start + 1);
                 }
             }
@@ -216,7 +219,7 @@ impl Scanner {
                         literal,
                         run: Default::default(),
                     };
-                    let mut cx = Cx::new(text, det.id(), &mut raw);
+                    let mut cx = Cx::new(text, ids[d], &mut raw);
                     resume[d] = det.detect(&mut cx, &hit).max(s + 1);
                 }
             });
@@ -236,7 +239,7 @@ impl Scanner {
                         literal: 0,
                         run: Default::default(),
                     };
-                    let mut cx = Cx::new(text, det.id(), &mut raw);
+                    let mut cx = Cx::new(text, ids[d], &mut raw);
                     resume[d] = det.detect(&mut cx, &hit).max(pos + 1);
                 }
             }
@@ -262,7 +265,7 @@ impl Scanner {
                             literal: 0,
                             run,
                         };
-                        let mut cx = Cx::new(text, det.id(), &mut raw);
+                        let mut cx = Cx::new(text, ids[d], &mut raw);
                         resume[d] = det.detect(&mut cx, &hit).max(run.start + 1);
                     }
                 }
@@ -278,7 +281,7 @@ impl Scanner {
                 literal: 0,
                 run: Default::default(),
             };
-            let mut cx = Cx::new(text, det.id(), &mut raw);
+            let mut cx = Cx::new(text, ids[d], &mut raw);
             det.detect(&mut cx, &hit);
         }
 
@@ -704,6 +707,7 @@ fn assemble(
         inner: Arc::new(Inner {
             literals: prefilter::Literals::build(&lits),
             prefixes: prefilter::Prefixes::build(&prefixes, detect::MIN_PREFIXED_TOKEN),
+            ids: detectors.iter().map(|d| d.id()).collect(),
             detectors,
             at,
             digits,
