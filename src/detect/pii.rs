@@ -1343,8 +1343,6 @@ fn num_date_at(b: &[u8], at: usize) -> Result<Option<(usize, bool)>, ()> {
     };
     let boundary = |i: usize| !b.get(i).is_some_and(|c| is_word_byte(*c));
     let num = |s: usize, e: usize| digits_value(&b[s..e]).unwrap_or(0);
-    let day = |d: u32| (1..=31).contains(&d);
-    let month = |m: u32| (1..=12).contains(&m);
     match at.checked_sub(1).map(|k| b[k]) {
         Some(c) if !c.is_ascii() => return Err(()),
         Some(c) if is_word_byte(c) => return Ok(None),
@@ -1382,14 +1380,20 @@ fn cap_num(c: &regex::Captures<'_>, name: &str) -> Option<u32> {
         .and_then(|m| digits_value(m.as_str().as_bytes()))
 }
 
+fn day(d: u32) -> bool {
+    (1..=31).contains(&d)
+}
+
+fn month(m: u32) -> bool {
+    (1..=12).contains(&m)
+}
+
 fn year_ok(y: u32, len: usize) -> bool {
     len == 2 || (1900..=2100).contains(&y)
 }
 
 /// True when the captured date has a possible month and day.
 fn date_ok(c: &regex::Captures<'_>) -> bool {
-    let day = |d: u32| (1..=31).contains(&d);
-    let month = |m: u32| (1..=12).contains(&m);
     let ylen = |n: &str| c.name(n).map_or(0, |m| m.as_str().len());
     if let (Some(a), Some(b), Some(y)) = (cap_num(c, "n1a"), cap_num(c, "n1b"), cap_num(c, "n1y")) {
         let same = c.name("s1").map(|m| m.as_str()) == c.name("s2").map(|m| m.as_str());
@@ -1814,7 +1818,7 @@ fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> 
     for _ in 0..5 {
         let (k, hash) = skip_punct_back(b, i, lim);
         filler |= hash;
-        // Every word but a known one returns `None` below; most words fail on their last two
+        // Every word but a known one returns `None` below; most words fail on their last three
         // bytes (`k` is past any trailing dot, which `skip_punct_back` skips).
         if !may_end_known_word(b, k) {
             return None;
