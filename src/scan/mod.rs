@@ -203,10 +203,10 @@ impl Scanner {
         // each with a fresh resume offset (duplicates are removed below).
         if let Some(prefixes) = &inner.prefixes {
             resume.iter_mut().for_each(|r| *r = 0);
-            prefilter::long_tokens(bytes, prefixes.min_len, |s, e| {
-                if !prefixes.may_start(bytes[s], bytes.get(s + 1).copied().unwrap_or(0)) {
-                    return;
-                }
+            // Most token starts fail on their first two bytes: test them before they are queued.
+            let keep =
+                |s: usize| prefixes.may_start(bytes[s], bytes.get(s + 1).copied().unwrap_or(0));
+            prefilter::long_tokens(bytes, prefixes.min_len, keep, |s, e| {
                 let token = &bytes[s..e];
                 for (d, literal, len) in prefixes.matching(token) {
                     if s < resume[d] {

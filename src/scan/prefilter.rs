@@ -397,11 +397,14 @@ struct Pending {
 impl Pending {
     const CAP: usize = 256;
 
-    /// Adds the set bits of `mask` as positions `pos + bit`.
+    /// Adds the set bits of `mask` as positions `pos + bit`, those that `keep` accepts.
     #[inline]
-    fn push_mask(&mut self, pos: usize, mut mask: u64) {
+    fn push_mask(&mut self, pos: usize, mut mask: u64, keep: &impl Fn(usize) -> bool) {
         while mask != 0 {
-            self.push(pos + mask.trailing_zeros() as usize);
+            let t = pos + mask.trailing_zeros() as usize;
+            if keep(t) {
+                self.push(t);
+            }
             mask &= mask - 1;
         }
     }
@@ -415,11 +418,18 @@ impl Pending {
         }
     }
 
-    /// Calls `f(t, end)` for the token starts of the run `start..end` (all of them: after an
-    /// overflow they are found again), and empties the list.
-    fn flush(&mut self, bytes: &[u8], start: usize, end: usize, f: &mut impl FnMut(usize, usize)) {
+    /// Calls `f(t, end)` for the token starts of the run `start..end` that `keep` accepts (all
+    /// of them: after an overflow they are found again), and empties the list.
+    fn flush(
+        &mut self,
+        bytes: &[u8],
+        start: usize,
+        end: usize,
+        keep: &impl Fn(usize) -> bool,
+        f: &mut impl FnMut(usize, usize),
+    ) {
         if self.overflow {
-            emit_range(bytes, start, end, f);
+            emit_range(bytes, start, end, keep, f);
             self.overflow = false;
         } else {
             for &t in &self.starts {
@@ -430,9 +440,15 @@ impl Pending {
     }
 }
 
-/// Calls `f(t, end)` for every token start `t` in `start..end`, a run of body bytes that is not
-/// preceded by one.
-fn emit_range(bytes: &[u8], start: usize, end: usize, f: &mut impl FnMut(usize, usize)) {
+/// Calls `f(t, end)` for every token start `t` in `start..end` that `keep` accepts, in a run of
+/// body bytes that is not preceded by one.
+fn emit_range(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    keep: &impl Fn(usize) -> bool,
+    f: &mut impl FnMut(usize, usize),
+) {
     let mut pad = [0u8; WINDOW];
     let mut w = start;
     // The byte before `start` is not a body byte, so not alphanumeric.
@@ -441,7 +457,10 @@ fn emit_range(bytes: &[u8], start: usize, end: usize, f: &mut impl FnMut(usize, 
         let a = alnum_mask(window(bytes, w, &mut pad));
         let mut starts = a & !(a << 1 | carry) & low_bits(end - w);
         while starts != 0 {
-            f(w + starts.trailing_zeros() as usize, end);
+            let t = w + starts.trailing_zeros() as usize;
+            if keep(t) {
+                f(t, end);
+            }
             starts &= starts - 1;
         }
         carry = a >> 63;
@@ -452,7 +471,8 @@ fn emit_range(bytes: &[u8], start: usize, end: usize, f: &mut impl FnMut(usize, 
 /// Calls `f(start, run_end)` for every token start inside every maximal run of body bytes (see
 /// [`is_body_byte`]) of at least `min_len` bytes, in order. A token start is an ASCII letter or
 /// digit whose predecessor is not one, so `key=ghp_…` offers `key` and `ghp_…`, and
-/// `secrets.pypi-…` offers `secrets` and `pypi-…`.
+/// `secrets.pypi-…` offers `secrets` and `pypi-…`. Only starts that `keep` accepts are offered:
+/// the caller's cheap test of a start's first bytes runs before the start is queued.
 ///
 /// The text is read in 64-byte windows. A window where no run of bytes in `0x2B..=0x7A` (see
 /// [`range_mask`]; prose has a space or a newline every few bytes) reaches `min_len` is skipped
@@ -460,7 +480,12 @@ fn emit_range(bytes: &[u8], start: usize, end: usize, f: &mut impl FnMut(usize, 
 /// alphanumeric bytes), runs of `min_len` set bits are found with shifts, and token starts are
 /// the alphanumeric bits whose lower neighbour is clear. A long run that goes on past the
 /// window keeps its token starts in a [`Pending`] list until its end is found.
-pub(crate) fn long_tokens(bytes: &[u8], min_len: usize, mut f: impl FnMut(usize, usize)) {
+pub(crate) fn long_tokens(
+    bytes: &[u8],
+    min_len: usize,
+    keep: impl Fn(usize) -> bool,
+    mut f: impl FnMut(usize, usize),
+) {
     let min_len = min_len.max(1);
     let n = bytes.len();
     let mut pos = 0;
@@ -506,13 +531,13 @@ pub(crate) fn long_tokens(bytes: &[u8], min_len: usize, mut f: impl FnMut(usize,
         if let Some(start) = open {
             let t = b.trailing_ones() as usize;
             if t == WINDOW {
-                pending.push_mask(pos, starts);
+                pending.push_mask(pos, starts, &keep);
                 pos += WINDOW;
                 continue;
             }
             let end = pos + t;
-            pending.push_mask(pos, starts & low_bits(t));
-            pending.flush(bytes, start, end, &mut f);
+            pending.push_mask(pos, starts & low_bits(t), &keep);
+            pending.flush(bytes, start, end, &keep, &mut f);
             open = None;
             done = t;
         }
@@ -536,7 +561,7 @@ pub(crate) fn long_tokens(bytes: &[u8], min_len: usize, mut f: impl FnMut(usize,
             let from = start.max(pos) - pos;
             if start < pos {
                 for t in start..pos {
-                    if is_alnum(bytes[t]) && (t == start || !is_alnum(bytes[t - 1])) {
+                    if is_alnum(bytes[t]) && (t == start || !is_alnum(bytes[t - 1])) && keep(t) {
                         pending.push(t);
                     }
                 }
@@ -544,15 +569,18 @@ pub(crate) fn long_tokens(bytes: &[u8], min_len: usize, mut f: impl FnMut(usize,
             let after = !b & !low_bits(p);
             if after == 0 {
                 // The run goes on past the window.
-                pending.push_mask(pos, starts & !low_bits(from));
+                pending.push_mask(pos, starts & !low_bits(from), &keep);
                 open = Some(start);
                 break;
             }
             let e = after.trailing_zeros() as usize;
-            pending.flush(bytes, start, pos + e, &mut f);
+            pending.flush(bytes, start, pos + e, &keep, &mut f);
             let mut s = starts & !low_bits(from) & low_bits(e);
             while s != 0 {
-                f(pos + s.trailing_zeros() as usize, pos + e);
+                let t = pos + s.trailing_zeros() as usize;
+                if keep(t) {
+                    f(t, pos + e);
+                }
                 s &= s - 1;
             }
             long &= !low_bits(e);
@@ -568,7 +596,7 @@ pub(crate) fn long_tokens(bytes: &[u8], min_len: usize, mut f: impl FnMut(usize,
         pos += WINDOW;
     }
     if let Some(start) = open {
-        pending.flush(bytes, start, n, &mut f);
+        pending.flush(bytes, start, n, &keep, &mut f);
     }
 }
 
@@ -775,8 +803,23 @@ mod tests {
 
     fn got_long_tokens(b: &[u8], min: usize) -> Vec<(usize, usize)> {
         let mut got = Vec::new();
-        long_tokens(b, min, |s, e| got.push((s, e)));
+        long_tokens(b, min, |_| true, |s, e| got.push((s, e)));
         got
+    }
+
+    /// A `keep` filter that depends on the start's bytes, as the scanner's does.
+    fn some_starts(b: &[u8], t: usize) -> bool {
+        (u32::from(b[t]) + u32::from(b.get(t + 1).copied().unwrap_or(7))) % 3 != 0
+    }
+
+    /// With that filter: the naive list, filtered.
+    fn filtered_matches_naive(b: &[u8], min: usize) -> Result<(), TestCaseError> {
+        let mut got = Vec::new();
+        long_tokens(b, min, |t| some_starts(b, t), |s, e| got.push((s, e)));
+        let mut want = naive_long_tokens(b, min);
+        want.retain(|&(s, _)| some_starts(b, s));
+        prop_assert_eq!(got, want);
+        Ok(())
     }
 
     /// Bytes that make runs of body bytes of every length likely, with every kind of byte in
@@ -799,6 +842,7 @@ mod tests {
             min in 15usize..24,
         ) {
             prop_assert_eq!(got_long_tokens(text.as_bytes(), min), naive_long_tokens(text.as_bytes(), min));
+            filtered_matches_naive(text.as_bytes(), min)?;
         }
 
         /// Runs of up to several windows, crossing 64-byte boundaries at every offset.
@@ -808,6 +852,7 @@ mod tests {
             min in prop_oneof![15usize..24, 24usize..140],
         ) {
             prop_assert_eq!(got_long_tokens(text.as_bytes(), min), naive_long_tokens(text.as_bytes(), min));
+            filtered_matches_naive(text.as_bytes(), min)?;
         }
 
         #[test]
@@ -816,6 +861,7 @@ mod tests {
             min in prop_oneof![15usize..20, 1usize..15, 20usize..200],
         ) {
             prop_assert_eq!(got_long_tokens(&bytes, min), naive_long_tokens(&bytes, min));
+            filtered_matches_naive(&bytes, min)?;
         }
     }
 
@@ -823,15 +869,22 @@ mod tests {
     fn long_tokens_pending_overflow() {
         // More token starts in one run than `Pending` keeps, at several offsets and lengths.
         for lead in ["", "x", " ", "ab c", &" ".repeat(63)] {
-            for reps in [100, 255, 256, 257, 300, 700] {
+            for reps in [100, 255, 256, 257, 300, 700, 1000] {
                 for tail in ["", " ", "q", "a-b "] {
                     let text = format!("{lead}{}{tail}", "a.".repeat(reps));
                     for min in [1, 15, 16, 64, 65, 300] {
+                        let b = text.as_bytes();
+                        let want = naive_long_tokens(b, min);
                         assert_eq!(
-                            got_long_tokens(text.as_bytes(), min),
-                            naive_long_tokens(text.as_bytes(), min),
+                            got_long_tokens(b, min),
+                            want,
                             "{lead:?} {reps} {tail:?} {min}"
                         );
+                        // Past the overflow the starts are found again: filtered there too.
+                        let mut got = Vec::new();
+                        long_tokens(b, min, |t| t % 3 == 0, |s, e| got.push((s, e)));
+                        let want: Vec<_> = want.into_iter().filter(|(s, _)| s % 3 == 0).collect();
+                        assert_eq!(got, want, "{lead:?} {reps} {tail:?} {min} filtered");
                     }
                 }
             }
