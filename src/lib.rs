@@ -88,6 +88,7 @@ macro_rules! byte_table {
 
 mod error;
 mod finding;
+mod swar;
 
 // -- modules: scanner (issue 2) --
 pub mod detect;

@@ -311,20 +311,35 @@ pub(crate) fn open_after(gs: &[Group], j: usize) -> bool {
 /// byte of the window; here a window costs one pass over its letters and a length/first-letter
 /// bit test per word).
 pub(crate) struct WordCues {
-    /// The cue words by length (at most 20 letters).
-    by_len: [Vec<Vec<u8>>; 21],
+    /// The cue words by length (at most 20 letters), as [`cue_key`]s.
+    by_len: [Vec<[u8; CUE_KEY]>; 21],
     quick: [u32; 21],
+}
+
+/// Bytes of a [`cue_key`]: the longest cue word and then some.
+const CUE_KEY: usize = 24;
+
+/// A word of ASCII letters (at most [`CUE_KEY`] bytes) as a fixed-size key: zero-padded, then
+/// bit 5 set on every byte, which lower-cases the letters and turns the padding into spaces.
+/// Two words of the same length have equal keys exactly when they are equal ignoring ASCII
+/// case; the comparison is one fixed-size compare, without a branch per letter.
+#[inline]
+fn cue_key(w: &[u8]) -> [u8; CUE_KEY] {
+    let mut k = [0u8; CUE_KEY];
+    let n = w.len().min(CUE_KEY);
+    k[..n].copy_from_slice(&w[..n]);
+    k.map(|c| c | 0x20)
 }
 
 impl WordCues {
     /// Lower-case ASCII words (letters only).
     pub(crate) fn new(words: &[&str]) -> WordCues {
         let mut quick = [0u32; 21];
-        let mut by_len: [Vec<Vec<u8>>; 21] = Default::default();
+        let mut by_len: [Vec<[u8; CUE_KEY]>; 21] = Default::default();
         for w in words.iter().map(|w| w.as_bytes()) {
             if let (Some(slot), Some(f)) = (quick.get_mut(w.len()), w.first()) {
                 *slot |= 1 << (f.wrapping_sub(b'a') & 31);
-                by_len[w.len()].push(w.to_vec());
+                by_len[w.len()].push(cue_key(w));
             }
         }
         WordCues { by_len, quick }
@@ -335,16 +350,19 @@ impl WordCues {
         let (Some(m), Some(f)) = (self.quick.get(w.len()), w.first()) else {
             return false;
         };
-        m & (1 << (f.to_ascii_lowercase().wrapping_sub(b'a') & 31)) != 0
-            && self.by_len[w.len()]
-                .iter()
-                .any(|x| x.eq_ignore_ascii_case(w))
+        if m & (1 << (f.to_ascii_lowercase().wrapping_sub(b'a') & 31)) == 0 {
+            return false;
+        }
+        let k = cue_key(w);
+        self.by_len[w.len()].contains(&k)
     }
 
-    /// True when a cue word starts in `lo..hi` (a word cut by `lo` does not count).
+    /// True when a cue word starts in `lo..hi` (a word cut by `lo` does not count; a word that
+    /// starts in the window and runs past `hi` is read to its end).
     ///
-    /// Words are compared in place: only a word whose length and first letter match a cue is
-    /// compared at all, so most words of the window cost one pass over their letters.
+    /// The window is read 64 bytes at a time as a bit mask of its letters, so finding the words
+    /// costs no branch per byte; a word is compared only when a cue has its length and first
+    /// letter.
     pub(crate) fn in_window(&self, b: &[u8], lo: usize, hi: usize) -> bool {
         let hi = hi.min(b.len());
         let mut i = lo.min(hi);
@@ -353,20 +371,31 @@ impl WordCues {
             i += 1;
         }
         while i < hi {
-            if !b[i].is_ascii_alphabetic() {
-                i += 1;
-                continue;
+            let n = (hi - i).min(64);
+            let m = crate::swar::letter_bits(&b[i..i + n]);
+            // Letters after a non-letter; at the chunk start that is the byte before it, which
+            // the skip above (or the previous chunk) has seen.
+            let before = u64::from(i > 0 && b[i - 1].is_ascii_alphabetic());
+            let mut starts = m & !(m << 1 | before);
+            while starts != 0 {
+                let k = starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                let s = i + k;
+                let mut e = s + (m >> k).trailing_ones() as usize;
+                if e == i + n {
+                    // The word reaches the chunk's end: it may go on, past `hi` too.
+                    e += b[e..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .count();
+                }
+                let glued = (s > 0 && (b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
+                    || b.get(e).is_some_and(|c| c.is_ascii_digit() || *c == b'_');
+                if self.has(&b[s..e]) && !glued {
+                    return true;
+                }
             }
-            let s = i;
-            i += b[s..]
-                .iter()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .count();
-            let glued = (s > 0 && (b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
-                || b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_');
-            if !glued && self.has(&b[s..i]) {
-                return true;
-            }
+            i += n;
         }
         false
     }
@@ -2478,5 +2507,71 @@ mod label_tests {
         assert!(!may_end_known_word(b"x_is", 4));
         assert!(!may_end_known_word(b"x", 1));
         assert!(!may_end_known_word(b"", 0));
+    }
+}
+
+#[cfg(test)]
+mod cue_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &["phone", "tel", "cell", "call", "fax", "ssn", "x", "mobile"];
+
+    /// The byte-at-a-time `in_window` that the bit-mask one replaced, with the plain
+    /// case-insensitive comparison that the keyed one replaced: the reference.
+    fn old_in_window(b: &[u8], lo: usize, hi: usize) -> bool {
+        let hi = hi.min(b.len());
+        let mut i = lo.min(hi);
+        while i > 0 && i < hi && b[i - 1].is_ascii_alphabetic() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        while i < hi {
+            if !b[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            i += b[s..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            let glued = (s > 0 && (b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
+                || b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_');
+            let w = &b[s..i];
+            if !glued && WORDS.iter().any(|c| c.as_bytes().eq_ignore_ascii_case(w)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Cue words, their neighbours in length and first letter, glue and non-ASCII bytes.
+    fn cue_text() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            prop_oneof![
+                4 => prop::sample::select(vec![
+                    "phone", "PHONE", "Tel", "tel", "cell", "call", "fax", "phones", "telx",
+                    "ssn", "SSN", "x", "ab", "mobile", "a", "Z",
+                ])
+                .prop_map(|w| w.as_bytes().to_vec()),
+                3 => prop::sample::select(vec![" ", ": ", "_", "1", "-", "\n", "é", "9_"])
+                    .prop_map(|w| w.as_bytes().to_vec()),
+                1 => "[a-zA-Z]{1,80}".prop_map(String::into_bytes),
+                1 => proptest::collection::vec(any::<u8>(), 0..4),
+            ],
+            0..40,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn in_window_matches_old(b in cue_text(), lo in 0usize..300, len in 0usize..200) {
+            let cues = WordCues::new(WORDS);
+            let hi = lo + len;
+            prop_assert_eq!(cues.in_window(&b, lo, hi), old_in_window(&b, lo, hi));
+        }
     }
 }

@@ -7,6 +7,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::detect::DigitRun;
+use crate::swar::{lanes_in, word_at, HIGH};
 
 /// Where one literal of the shared automaton should be dispatched.
 #[derive(Clone, Copy, Debug)]
@@ -600,31 +601,10 @@ pub(crate) fn long_tokens(
     }
 }
 
-const ONES: u64 = u64::MAX / 255;
-const HIGH: u64 = ONES * 128;
-const LOW7: u64 = ONES * 127;
-
-/// The high bit of every byte lane of `x` that holds an ASCII digit ("hasbetween" from Bit
-/// Twiddling Hacks with m = b'0' - 1 and n = b'9' + 1, kept per lane). Exact: with `low` the
-/// lane's low 7 bits, `(127 + b':') - low` cannot borrow (it is at least 58) and `low + (127 -
-/// b'/')` cannot carry (at most 207), so no lane affects the next; the three terms have the
-/// high bit set exactly when `low <= b'9'`, the lane is ASCII, and `low >= b'0'`.
+/// The high bit of every byte lane of `x` that holds an ASCII digit.
 #[inline(always)]
 fn digit_lanes(x: u64) -> u64 {
-    let low = x & LOW7;
-    (ONES * (127 + b':' as u64)).wrapping_sub(low)
-        & !x
-        & low.wrapping_add(ONES * (127 - b'/' as u64))
-        & HIGH
-}
-
-/// The 8 bytes at `i` as a little-endian `u64`, when there are 8.
-#[inline(always)]
-fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
-    let chunk = bytes.get(i..i.checked_add(8)?)?;
-    let mut w = [0u8; 8];
-    w.copy_from_slice(chunk);
-    Some(u64::from_le_bytes(w))
+    lanes_in(x, b'0', b'9')
 }
 
 /// The position of the first ASCII digit at or after `from`.
@@ -902,33 +882,6 @@ mod tests {
         assert_eq!(case_variants("-u "), ["-u "]);
         assert_eq!(case_variants("://"), ["://"]);
         assert_eq!(case_variants("hooks.slack.com/"), ["hooks.slack.com/"]);
-    }
-
-    #[test]
-    fn digit_lanes_exact_for_every_byte() {
-        for b in 0u8..=255 {
-            for lane in 0..8 {
-                let want = if b.is_ascii_digit() {
-                    0x80 << (8 * lane)
-                } else {
-                    0
-                };
-                for fill in [b'a', b'0', b'9', b'/', b':', 0x00, 0x7F, 0x80, 0xB0, 0xFF] {
-                    let mut w = [fill; 8];
-                    w[lane] = b;
-                    let other = if fill.is_ascii_digit() {
-                        !(0x80u64 << (8 * lane)) & HIGH
-                    } else {
-                        0
-                    };
-                    assert_eq!(
-                        digit_lanes(u64::from_le_bytes(w)),
-                        want | other,
-                        "byte {b} lane {lane} fill {fill}"
-                    );
-                }
-            }
-        }
     }
 
     #[test]
