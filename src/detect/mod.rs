@@ -215,6 +215,13 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Makes the candidates emitted from now on those of `detector` (one context serves a
+    /// whole pass).
+    #[inline]
+    pub(crate) fn set_detector(&mut self, detector: &'static str) {
+        self.detector = detector;
+    }
+
     /// Emits a candidate. Spans that are empty, out of bounds or not on char boundaries are
     /// dropped (a detector bug must never become a panic or a bad offset downstream).
     pub(crate) fn emit(&mut self, kind: Kind, start: usize, end: usize, score: f32, prio: u8) {

@@ -178,111 +178,115 @@ impl Scanner {
         // resume[d]: hits of detector d that start before this offset are skipped.
         let mut resume = vec![0usize; inner.detectors.len()];
 
-        for lits in inner.literals.iter().flat_map(|l| &l.sets) {
-            resume.iter_mut().for_each(|r| *r = 0);
-            for m in lits.ac.find_iter(text) {
-                for t in &lits.targets[m.pattern().as_usize()] {
-                    let start = m.start() + t.offset;
-                    if start < resume[t.detector] {
-                        continue;
-                    }
-                    let det = &inner.detectors[t.detector];
-                    let hit = Hit {
-                        start,
-                        end: start + t.len,
-                        literal: t.literal,
-                        run: Default::default(),
-                    };
-                    let mut cx = Cx::new(text, ids[t.detector], &mut raw);
-                    resume[t.detector] = det.detect(&mut cx, &hit).max(start + 1);
-                }
-            }
-        }
-
-        // Each pass delivers its hits in increasing order; a detector fed by two passes starts
-        // each with a fresh resume offset (duplicates are removed below).
-        if let Some(prefixes) = &inner.prefixes {
-            resume.iter_mut().for_each(|r| *r = 0);
-            // Most token starts fail on their first two bytes: test them before they are queued.
-            let keep =
-                |s: usize| prefixes.may_start(bytes[s], bytes.get(s + 1).copied().unwrap_or(0));
-            prefilter::long_tokens(bytes, prefixes.min_len, keep, |s, e| {
-                let token = &bytes[s..e];
-                for (d, literal, len) in prefixes.matching(token) {
-                    if s < resume[d] {
-                        continue;
-                    }
-                    let det = &inner.detectors[d];
-                    let hit = Hit {
-                        start: s,
-                        end: s + len,
-                        literal,
-                        run: Default::default(),
-                    };
-                    let mut cx = Cx::new(text, ids[d], &mut raw);
-                    resume[d] = det.detect(&mut cx, &hit).max(s + 1);
-                }
-            });
-        }
-
-        if !inner.at.is_empty() {
-            resume.iter_mut().for_each(|r| *r = 0);
-            for pos in memchr::memchr_iter(b'@', bytes) {
-                for &d in &inner.at {
-                    if pos < resume[d] {
-                        continue;
-                    }
-                    let det = &inner.detectors[d];
-                    let hit = Hit {
-                        start: pos,
-                        end: pos + 1,
-                        literal: 0,
-                        run: Default::default(),
-                    };
-                    let mut cx = Cx::new(text, ids[d], &mut raw);
-                    resume[d] = det.detect(&mut cx, &hit).max(pos + 1);
-                }
-            }
-        }
-
-        if !inner.digits.is_empty() {
-            resume.iter_mut().for_each(|r| *r = 0);
-            let mut i = 0;
-            while let Some(p) = next_digit(bytes, i) {
-                let run = digit_run(bytes, p);
-                if run.digits >= inner.min_digits {
-                    for &(d, min) in &inner.digits {
-                        if run.digits < min {
-                            break;
+        {
+            // One context serves every pass; each dispatch names its detector.
+            let mut cx = Cx::new(text, "", &mut raw);
+            for lits in inner.literals.iter().flat_map(|l| &l.sets) {
+                resume.iter_mut().for_each(|r| *r = 0);
+                for m in lits.ac.find_iter(text) {
+                    for t in &lits.targets[m.pattern().as_usize()] {
+                        let start = m.start() + t.offset;
+                        if start < resume[t.detector] {
+                            continue;
                         }
-                        if run.start < resume[d] {
+                        let det = &inner.detectors[t.detector];
+                        let hit = Hit {
+                            start,
+                            end: start + t.len,
+                            literal: t.literal,
+                            run: Default::default(),
+                        };
+                        cx.set_detector(ids[t.detector]);
+                        resume[t.detector] = det.detect(&mut cx, &hit).max(start + 1);
+                    }
+                }
+            }
+
+            // Each pass delivers its hits in increasing order; a detector fed by two passes starts
+            // each with a fresh resume offset (duplicates are removed below).
+            if let Some(prefixes) = &inner.prefixes {
+                resume.iter_mut().for_each(|r| *r = 0);
+                // Most token starts fail on their first two bytes: test them before they are queued.
+                let keep =
+                    |s: usize| prefixes.may_start(bytes[s], bytes.get(s + 1).copied().unwrap_or(0));
+                prefilter::long_tokens(bytes, prefixes.min_len, keep, |s, e| {
+                    let token = &bytes[s..e];
+                    for (d, literal, len) in prefixes.matching(token) {
+                        if s < resume[d] {
                             continue;
                         }
                         let det = &inner.detectors[d];
+                        let hit = Hit {
+                            start: s,
+                            end: s + len,
+                            literal,
+                            run: Default::default(),
+                        };
+                        cx.set_detector(ids[d]);
+                        resume[d] = det.detect(&mut cx, &hit).max(s + 1);
+                    }
+                });
+            }
+
+            if !inner.at.is_empty() {
+                resume.iter_mut().for_each(|r| *r = 0);
+                for pos in memchr::memchr_iter(b'@', bytes) {
+                    for &d in &inner.at {
+                        if pos < resume[d] {
+                            continue;
+                        }
+                        let det = &inner.detectors[d];
+                        let hit = Hit {
+                            start: pos,
+                            end: pos + 1,
+                            literal: 0,
+                            run: Default::default(),
+                        };
+                        cx.set_detector(ids[d]);
+                        resume[d] = det.detect(&mut cx, &hit).max(pos + 1);
+                    }
+                }
+            }
+
+            if !inner.digits.is_empty() {
+                resume.iter_mut().for_each(|r| *r = 0);
+                let mut i = 0;
+                // One hit per run: runs come every few bytes in code.
+                while let Some(p) = next_digit(bytes, i) {
+                    let run = digit_run(bytes, p);
+                    if run.digits >= inner.min_digits {
                         let hit = Hit {
                             start: run.start,
                             end: run.end,
                             literal: 0,
                             run,
                         };
-                        let mut cx = Cx::new(text, ids[d], &mut raw);
-                        resume[d] = det.detect(&mut cx, &hit).max(run.start + 1);
+                        for &(d, min) in &inner.digits {
+                            if run.digits < min {
+                                break;
+                            }
+                            if run.start < resume[d] {
+                                continue;
+                            }
+                            cx.set_detector(ids[d]);
+                            resume[d] = inner.detectors[d].detect(&mut cx, &hit).max(run.start + 1);
+                        }
                     }
+                    i = run.end.max(p + 1);
                 }
-                i = run.end.max(p + 1);
             }
-        }
 
-        for &d in &inner.whole {
-            let det = &inner.detectors[d];
-            let hit = Hit {
-                start: 0,
-                end: text.len(),
-                literal: 0,
-                run: Default::default(),
-            };
-            let mut cx = Cx::new(text, ids[d], &mut raw);
-            det.detect(&mut cx, &hit);
+            for &d in &inner.whole {
+                let det = &inner.detectors[d];
+                let hit = Hit {
+                    start: 0,
+                    end: text.len(),
+                    literal: 0,
+                    run: Default::default(),
+                };
+                cx.set_detector(ids[d]);
+                det.detect(&mut cx, &hit);
+            }
         }
 
         // The same candidate reached through two passes counts once.
