@@ -144,10 +144,10 @@ impl Detect for CreditCard {
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        let run = hit.run;
+        let run = &hit.run;
         let b = cx.bytes;
         let mut gs = Vec::new();
-        groups(b, &run, &mut gs);
+        groups(b, run, &mut gs);
         let mut digits = [0u8; 19];
         let mut i = 0;
         // The group after the last card found: a card may start there or after a change of
@@ -236,7 +236,7 @@ impl Detect for Iban {
 
     #[inline]
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        let run = hit.run;
+        let run = &hit.run;
         if !run.word_before {
             return run.end;
         }
@@ -339,13 +339,13 @@ impl Detect for AbaRouting {
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        let run = hit.run;
+        let run = &hit.run;
         if run.digits != 9 || !run.is_standalone() {
             return run.end;
         }
         let b = cx.bytes;
         if run.groups != 1 {
-            let gs = Groups::of(b, &run);
+            let gs = Groups::of(b, run);
             let ok = gs.len() == 3
                 && gs[0].len() == 4
                 && gs[1].len() == 4

@@ -85,7 +85,7 @@ impl Detect for Mbi {
 
     #[inline]
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        let run = hit.run;
+        let run = &hit.run;
         // The first character is a lone digit followed by a letter.
         if run.word_before || run.digits != 1 || run.groups != 1 || !run.word_after {
             return run.end;
@@ -200,9 +200,9 @@ impl Detect for Npi {
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        let run = hit.run;
+        let run = &hit.run;
         let b = cx.bytes;
-        if !matches!(b.get(run.start), Some(b'1' | b'2')) || !ten_digits(b, &run) {
+        if !matches!(b.get(run.start), Some(b'1' | b'2')) || !ten_digits(b, run) {
             return run.end;
         }
         let Some(t) = cx.text.get(run.start..run.end) else {
@@ -290,7 +290,7 @@ impl Detect for Dea {
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        let run = hit.run;
+        let run = &hit.run;
         if !(7..=8).contains(&run.digits) || run.groups != 1 || !run.word_before || run.word_after {
             return run.end;
         }

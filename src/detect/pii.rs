@@ -756,7 +756,7 @@ impl Detect for Phone {
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        let run = hit.run;
+        let run = &hit.run;
         // Times, dates with slashes, ratios: never part of a number we report.
         if run.word_before
             || run.digits > 15 * MAX_GROUPS
@@ -778,7 +778,7 @@ impl Detect for Phone {
         {
             return run.end;
         }
-        let gs = Groups::of(b, &run);
+        let gs = Groups::of(b, run);
         let n = gs.len();
         let glued_end = |e: usize| -> bool {
             // A word byte right after the number: only an extension (x123) is fine.
@@ -793,7 +793,7 @@ impl Detect for Phone {
                 i += 1;
                 continue;
             }
-            if let Some((first, j, score, _)) = Phone::at(b, &run, &gs, i) {
+            if let Some((first, j, score, _)) = Phone::at(b, run, &gs, i) {
                 if open_after(&gs, j)
                     && !glued_end(gs[j].e)
                     && !placeholder(&b[gs[first].s..gs[j].e])
@@ -826,7 +826,7 @@ impl Detect for Phone {
         if !any
             && n > 0
             && !glued_end(run.end)
-            && Phone::cued_shape(b, &run, &gs)
+            && Phone::cued_shape(b, run, &gs)
             && PHONE_CUES.before(
                 b,
                 run.start,
@@ -916,7 +916,7 @@ impl Detect for SsnItin {
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        let run = hit.run;
+        let run = &hit.run;
         if run.word_before {
             return run.end;
         }
@@ -925,7 +925,7 @@ impl Detect for SsnItin {
         if run.groups == 1 && (run.digits != 9 || run.word_after) {
             return run.end;
         }
-        let gs = Groups::of(b, &run);
+        let gs = Groups::of(b, run);
         let n = gs.len();
         let mut i = 0;
         while i < n {
@@ -1286,14 +1286,14 @@ impl Detect for Network {
     #[inline]
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let b = cx.bytes;
-        let run = hit.run;
+        let run = &hit.run;
         debug_assert!(hit.end == run.end && hit.literal == 0);
         // Three dots at least before splitting the run (times like 10:22:33.123 have one).
         if run.groups >= 4
             && run.has_sep(DigitRun::SEP_DOT)
             && b[run.start..run.end].iter().filter(|&&c| c == b'.').count() >= 3
         {
-            Network::ipv4(cx, &run);
+            Network::ipv4(cx, run);
         }
         let hexish = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_hexdigit() || *c == b':');
         let sep_hex = |c: Option<&u8>, d: Option<&u8>| {
@@ -1843,7 +1843,6 @@ fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> 
     let mut filler = false;
     let mut month: Option<usize> = None;
     let mut saw_id = false;
-    let mut buf = [0u8; 20];
     for _ in 0..5 {
         let (k, hash) = skip_punct_back(b, i, lim);
         filler |= hash;
@@ -1852,6 +1851,7 @@ fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> 
         if !may_end_known_word(b, k) {
             return None;
         }
+        let mut buf = [0u8; 20];
         let (ws, n) = word_before(b, k, lim, &mut buf)?;
         let w = buf.get(..n)?;
         match classify(w) {
@@ -1985,7 +1985,7 @@ impl Detect for LabelledValues {
     #[inline]
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let b = cx.bytes;
-        let run = hit.run;
+        let run = &hit.run;
         // The value may begin with letters glued to the digits ("PT-55812", "A1234567").
         let mut s = run.start;
         while s > 0 && run.start - s < 8 && (b[s - 1].is_ascii_alphabetic() || b[s - 1] == b'-') {
