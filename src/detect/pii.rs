@@ -1837,7 +1837,20 @@ fn skip_punct_back(b: &[u8], mut i: usize, lim: usize) -> (usize, bool) {
 /// The label before a value that starts at `value_start`, if any: walks back over separators,
 /// filler words and (for dates) a month name, at most four words and [`LABEL_GAP`] bytes.
 /// Returns the label and where a month name, if one was skipped, starts.
+#[inline]
 fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> {
+    // Most values have no label: their first word fails on its last three bytes, here, without
+    // the call and frame of the full walk.
+    let (k, _) = skip_punct_back(b, value_start, value_start.saturating_sub(LABEL_GAP));
+    if !may_end_known_word(b, k) {
+        return None;
+    }
+    label_walk(b, value_start)
+}
+
+/// [`label_before`] past its first test.
+#[inline(never)]
+fn label_walk(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> {
     let lim = value_start.saturating_sub(LABEL_GAP);
     let mut i = value_start;
     let mut filler = false;
