@@ -1058,6 +1058,54 @@ fn hex_class(c: u8) -> u8 {
     HEX_TOK[usize::from(c)]
 }
 
+/// How far [`Network::hex_token`] walks each way from its start.
+const HEX_CAP: usize = 48;
+
+/// The hex/colon token around `pos` (`pos <= b.len()`), at most [`HEX_CAP`] bytes each way,
+/// and the [`HEX_TOK`] classes of its bytes.
+#[inline]
+fn hex_span(b: &[u8], pos: usize) -> (usize, usize, u8) {
+    let mut seen = 0u8;
+    let mut s = pos;
+    let lo = pos.saturating_sub(HEX_CAP);
+    // Hashes and ids are long runs of hex digits: eight at a time while they last.
+    while s >= lo + 8 && crate::swar::word_at(b, s - 8).is_some_and(hex_word) {
+        seen |= HT_HEX;
+        s -= 8;
+    }
+    while s > lo {
+        let c = hex_class(b[s - 1]);
+        if c == 0 {
+            break;
+        }
+        seen |= c;
+        s -= 1;
+    }
+    let mut e = pos;
+    let hi = b.len().min(pos + HEX_CAP);
+    while e + 8 <= hi && crate::swar::word_at(b, e).is_some_and(hex_word) {
+        seen |= HT_HEX;
+        e += 8;
+    }
+    while e < hi {
+        let c = hex_class(b[e]);
+        if c == 0 {
+            break;
+        }
+        seen |= c;
+        e += 1;
+    }
+    (s, e, seen)
+}
+
+/// True when all eight bytes of `x` are ASCII hex digits.
+#[inline(always)]
+fn hex_word(x: u64) -> bool {
+    use crate::swar::{lanes_in, HIGH, ONES};
+    // Setting bit 5 maps `A..=F` onto `a..=f` and no other byte onto `a..=f`.
+    (lanes_in(x, b'0', b'9') | lanes_in(x | (ONES * 0x20), b'a', b'f')) == HIGH
+}
+
 #[inline]
 fn is_hex_tok(c: u8) -> bool {
     hex_class(c) != 0
@@ -1158,31 +1206,9 @@ impl Network {
     /// The hex/colon token around `pos`, classified as a MAC or IPv6 address. Returns the end of
     /// the reported address, or (`Err`) where to resume when nothing was reported.
     fn hex_token(cx: &mut Cx<'_>, pos: usize) -> Result<usize, usize> {
-        const CAP: usize = 48;
         let b = cx.bytes;
         let pos = pos.min(b.len());
-        // The token around `pos`, and the classes of its bytes.
-        let mut seen = 0u8;
-        let mut s = pos;
-        let lo = pos.saturating_sub(CAP);
-        while s > lo {
-            let c = hex_class(b[s - 1]);
-            if c == 0 {
-                break;
-            }
-            seen |= c;
-            s -= 1;
-        }
-        let mut e = pos;
-        let hi = b.len().min(pos + CAP);
-        while e < hi {
-            let c = hex_class(b[e]);
-            if c == 0 {
-                break;
-            }
-            seen |= c;
-            e += 1;
-        }
+        let (mut s, mut e, seen) = hex_span(b, pos);
         // Where to resume when nothing is reported: past the token, unless an IPv4 address
         // may end it (`x2001:db8::10.0.0.1`), whose digit run must still get its own look.
         let skip = if seen & HT_DOT != 0 { pos + 1 } else { e };
@@ -2575,6 +2601,67 @@ mod cue_tests {
             0..40,
         )
         .prop_map(|parts| parts.concat())
+    }
+
+    /// The byte-at-a-time walk that [`hex_span`] replaced: the reference.
+    fn old_hex_span(b: &[u8], pos: usize) -> (usize, usize, u8) {
+        let mut seen = 0u8;
+        let mut s = pos;
+        let lo = pos.saturating_sub(HEX_CAP);
+        while s > lo && hex_class(b[s - 1]) != 0 {
+            seen |= hex_class(b[s - 1]);
+            s -= 1;
+        }
+        let mut e = pos;
+        let hi = b.len().min(pos + HEX_CAP);
+        while e < hi && hex_class(b[e]) != 0 {
+            seen |= hex_class(b[e]);
+            e += 1;
+        }
+        (s, e, seen)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn hex_span_matches_old(
+            b in proptest::collection::vec(prop_oneof![
+                12 => prop::sample::select(b"0123456789abcdefABCDEF".to_vec()),
+                2 => prop::sample::select(b":.-".to_vec()),
+                1 => prop::sample::select(b" gx_G\n".to_vec()),
+                1 => any::<u8>(),
+            ], 0..160),
+            at in any::<prop::sample::Index>(),
+        ) {
+            let pos = at.index(b.len() + 1);
+            prop_assert_eq!(hex_span(&b, pos), old_hex_span(&b, pos));
+        }
+
+        /// Long hex runs, so that both walks meet the cap at every alignment.
+        #[test]
+        fn hex_span_matches_old_long_runs(
+            text in "([0-9a-fA-F]{0,110}[ :.g-]){0,4}[0-9a-fA-F]{0,110}",
+            at in any::<prop::sample::Index>(),
+        ) {
+            let b = text.as_bytes();
+            let pos = at.index(b.len() + 1);
+            prop_assert_eq!(hex_span(b, pos), old_hex_span(b, pos));
+        }
+    }
+
+    #[test]
+    fn hex_word_is_eight_hex_digits() {
+        for c in 0u8..=255 {
+            for lane in 0..8 {
+                for fill in [b'0', b'a', b'F', b'g', b' '] {
+                    let mut w = [fill; 8];
+                    w[lane] = c;
+                    let want = w.iter().all(u8::is_ascii_hexdigit);
+                    assert_eq!(hex_word(u64::from_le_bytes(w)), want, "{c} in lane {lane}");
+                }
+            }
+        }
     }
 
     proptest! {
