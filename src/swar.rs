@@ -20,6 +20,18 @@ pub(crate) const fn lanes_in(x: u64, lo: u8, hi: u8) -> u64 {
         & HIGH
 }
 
+/// The eight lanes of `x`, each 0 or 1, as eight bits: lane `j` at bit `j`.
+///
+/// Read as a little-endian `u64` (lane `j` at bit `8j`), `x * PACK` with `PACK = sum(2^(7k +
+/// 7), k = 0..8)` has the terms `x_j * 2^(8j + 7k + 7)`; these exponents are all distinct (`8j +
+/// 7k = 8j' + 7k'` needs `|k - k'| = 8`), so nothing carries, and the term with `j + k = 7` puts
+/// `x_j` at bit `56 + j`: the top byte holds the eight bits in order.
+#[inline(always)]
+pub(crate) const fn lane_bits(x: u64) -> u64 {
+    const PACK: u64 = 0x0102_0408_1020_4080;
+    x.wrapping_mul(PACK) >> 56
+}
+
 /// The 8 bytes at `i` as a little-endian `u64`, when there are 8.
 #[inline(always)]
 pub(crate) fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
@@ -33,7 +45,6 @@ pub(crate) fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
 /// letter. Eight bytes at a time, without a branch per byte.
 #[inline]
 pub(crate) fn letter_bits(chunk: &[u8]) -> u64 {
-    const PACK: u64 = 0x0102_0408_1020_4080;
     let mut pad = [0u8; 64];
     let n = chunk.len().min(64);
     pad[..n].copy_from_slice(&chunk[..n]);
@@ -43,9 +54,7 @@ pub(crate) fn letter_bits(chunk: &[u8]) -> u64 {
         x.copy_from_slice(w);
         // Setting bit 5 maps `A..=Z` onto `a..=z` and nothing else onto `a..=z`.
         let letters = lanes_in(u64::from_le_bytes(x) | (ONES * 0x20), b'a', b'z');
-        // One bit per lane, lane `j` at bit `j` of the top byte (see `pack_bits` in the
-        // prefilter).
-        m |= ((letters >> 7).wrapping_mul(PACK) >> 56) << (8 * k);
+        m |= lane_bits(letters >> 7) << (8 * k);
     }
     m
 }
@@ -81,6 +90,14 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn lane_bits_packs_every_pattern() {
+        for bits in 0u64..256 {
+            let x = (0..8).fold(0u64, |x, j| x | (bits >> j & 1) << (8 * j));
+            assert_eq!(lane_bits(x), bits);
         }
     }
 

@@ -7,7 +7,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::detect::DigitRun;
-use crate::swar::{lanes_in, word_at, HIGH};
+use crate::swar::{lane_bits, lanes_in, word_at, HIGH, ONES};
 
 /// Where one literal of the shared automaton should be dispatched.
 #[derive(Clone, Copy, Debug)]
@@ -274,23 +274,15 @@ fn window<'a>(bytes: &'a [u8], pos: usize, pad: &'a mut [u8; WINDOW]) -> &'a [u8
     }
 }
 
-/// Packs bit `shift` of each of 64 bytes into a `u64`: bit `i` = bit `shift` of byte `i`.
-///
-/// For 8 bytes that are each 0 or 1, read as a little-endian `u64` `x` (byte `j` at bit
-/// `8j`), `x * PACK` with `PACK = sum(2^(7k + 7), k = 0..8)` has the terms
-/// `x_j * 2^(8j + 7k + 7)`; these exponents are all distinct (`8j + 7k = 8j' + 7k'` needs
-/// `|k - k'| = 8`), so nothing carries, and the term with `j + k = 7` puts `x_j` at bit
-/// `56 + j`: the top byte holds the 8 bits in order.
+/// Packs bit `shift` of each of 64 bytes into a `u64`: bit `i` = bit `shift` of byte `i`
+/// (eight bytes at a time with [`lane_bits`]).
 #[inline(always)]
 fn pack_bits(c: &[u8; WINDOW], shift: u32) -> u64 {
-    const PACK: u64 = 0x0102_0408_1020_4080;
-    const LSB: u64 = u64::MAX / 255;
     let mut m = 0u64;
     for (k, chunk) in c.chunks_exact(8).enumerate() {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
-        let x = (u64::from_le_bytes(w) >> shift) & LSB;
-        m |= (x.wrapping_mul(PACK) >> 56) << (8 * k);
+        m |= lane_bits((u64::from_le_bytes(w) >> shift) & ONES) << (8 * k);
     }
     m
 }
