@@ -86,6 +86,7 @@ macro_rules! byte_table {
     }};
 }
 
+mod block;
 mod error;
 mod finding;
 mod swar;

@@ -2,7 +2,7 @@
 //!
 //! A detector never scans a whole text on its own. The engine runs one cheap pass per trigger
 //! class (an Aho-Corasick automaton over every detector's literal anchors, `memchr` for `@`, a
-//! word-at-a-time scan for ASCII digit runs) and calls a detector only where one of its triggers
+//! 16-byte SIMD scan for ASCII digit runs) and calls a detector only where one of its triggers
 //! fired. The detector then looks at a bounded window around the trigger, validates what it finds
 //! (checksums, structure, context words) and emits candidates. Overlaps between detectors are
 //! resolved afterwards by the scanner (the most specific finding wins).

@@ -1,13 +1,15 @@
 //! The passes that decide where detectors look.
 //!
-//! Three cheap passes cover every built-in trigger: one Aho-Corasick automaton over all literal
-//! anchors, `memchr` for `@`, and a word-at-a-time scan for ASCII digits. Detectors run only at
-//! their hits, so prose without anchors, digits or `@` costs little more than the passes.
+//! Cheap passes cover every built-in trigger: Aho-Corasick automata over the literal anchors,
+//! `memchr` for `@`, a scan for ASCII digits sixteen bytes at a time ([`crate::block`]) and the
+//! long-token pass for token prefixes. Detectors run only at their hits, so prose without
+//! anchors, digits or `@` costs little more than the passes.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::block::{window_bits, Block};
 use crate::detect::DigitRun;
-use crate::swar::{lane_bits, lanes_in, word_at, HIGH, ONES};
+use crate::swar::{lanes_in, word_at, HIGH};
 
 /// Where one literal of the shared automaton should be dispatched.
 #[derive(Clone, Copy, Debug)]
@@ -233,9 +235,10 @@ impl Prefixes {
     }
 }
 
-/// A byte that can be inside a token's body: a token byte or base64's `+`, `/`, `=`.
+/// A byte that can be inside a token's body: a token byte or base64's `+`, `/`, `=`. The
+/// window masks ([`masks`]) run the same test on sixteen bytes at once; the proptests compare
+/// the pass with a byte-by-byte one built on this function.
 ///
-/// Written as comparisons (no table) so that LLVM vectorizes it over a 64-byte window.
 /// `(b | 0x20) - b'a' < 26` folds the two letter ranges into one (setting bit 5 maps `A..=Z`
 /// onto `a..=z` and nothing else onto `a..=z`); `b - b'-' < 13` is `-`, `.`, `/` and `0..=9`.
 #[inline(always)]
@@ -274,42 +277,28 @@ fn window<'a>(bytes: &'a [u8], pos: usize, pad: &'a mut [u8; WINDOW]) -> &'a [u8
     }
 }
 
-/// Packs bit `shift` of each of 64 bytes into a `u64`: bit `i` = bit `shift` of byte `i`
-/// (eight bytes at a time with [`lane_bits`]).
-#[inline(always)]
-fn pack_bits(c: &[u8; WINDOW], shift: u32) -> u64 {
-    let mut m = 0u64;
-    for (k, chunk) in c.chunks_exact(8).enumerate() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        m |= lane_bits((u64::from_le_bytes(w) >> shift) & ONES) << (8 * k);
-    }
-    m
-}
-
 /// The body mask and the alphanumeric mask of a window: bit `i` set when byte `i` is a body
 /// byte (see [`is_body_byte`]), resp. an ASCII letter or digit.
 #[inline(always)]
 fn masks(w: &[u8; WINDOW]) -> (u64, u64) {
-    let c: [u8; WINDOW] =
-        std::array::from_fn(|i| u8::from(is_body_byte(w[i])) | u8::from(is_alnum(w[i])) << 1);
-    (pack_bits(&c, 0), pack_bits(&c, 1))
+    let body = window_bits(w, |b| {
+        // `-`, `.`, `/` and the digits are `0x2D..=0x39`.
+        b.letters() | b.in_range(b'-', b'9') | b.eq(b'+') | b.eq(b'=') | b.eq(b'_')
+    });
+    (body, alnum_mask(w))
 }
 
 /// The alphanumeric mask of a window (see [`masks`]).
 #[inline(always)]
 fn alnum_mask(w: &[u8; WINDOW]) -> u64 {
-    pack_bits(&std::array::from_fn(|i| u8::from(is_alnum(w[i]))), 0)
+    window_bits(w, |b| b.letters() | b.digits())
 }
 
 /// Bit `i` set when byte `i` of the window is in `0x2B..=0x7A`, the range that holds every body
 /// byte: a superset of the body mask that costs one comparison per byte.
 #[inline(always)]
 fn range_mask(w: &[u8; WINDOW]) -> u64 {
-    pack_bits(
-        &std::array::from_fn(|i| u8::from(w[i].wrapping_sub(0x2B) < 0x50)),
-        0,
-    )
+    window_bits(w, |b| b.in_range(0x2B, 0x7A))
 }
 
 /// The lowest `k` bits (all 64 when `k >= 64`).
@@ -599,21 +588,21 @@ fn digit_lanes(x: u64) -> u64 {
     lanes_in(x, b'0', b'9')
 }
 
-/// The position of the first ASCII digit at or after `from`.
+/// The position of the first ASCII digit at or after `from`, sixteen bytes at a time.
 #[inline]
 pub(crate) fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
     let rest = bytes.get(from..)?;
-    let mut chunks = rest.chunks_exact(8);
+    let mut chunks = rest.chunks_exact(16);
     let mut base = from;
     for chunk in chunks.by_ref() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let m = digit_lanes(u64::from_le_bytes(w));
+        let Ok(c) = <&[u8; 16]>::try_from(chunk) else {
+            break;
+        };
+        let m = Block::new(c).digits().bits();
         if m != 0 {
-            // The lowest flagged lane is the first digit (byte k of the chunk is lane k).
-            return Some(base + (m.trailing_zeros() / 8) as usize);
+            return Some(base + m.trailing_zeros() as usize);
         }
-        base += 8;
+        base += 16;
     }
     chunks
         .remainder()

@@ -1,0 +1,146 @@
+//! 16-byte blocks read as bit masks of byte classes, for the passes that look at every byte
+//! (digits, token windows).
+//!
+//! A block is a `wide::u8x16`: on x86-64 a class test is a subtraction, a `max` and a compare
+//! over all sixteen bytes, and the mask is one `movemask` (NEON and wasm simd128 have their
+//! equivalents; other targets get `wide`'s portable fallback). This crate stays
+//! `forbid(unsafe_code)`: the intrinsics are behind `wide`'s safe API. The 8-byte SWAR code of
+//! [`crate::swar`] packs a mask with a multiply and a shift per eight bytes instead.
+
+use wide::u8x16;
+
+/// Sixteen bytes, ready for class tests.
+#[derive(Clone, Copy)]
+pub(crate) struct Block(u8x16);
+
+/// The result of a class test: one flag per byte of a [`Block`] (0xFF in flagged lanes, 0
+/// elsewhere).
+#[derive(Clone, Copy)]
+pub(crate) struct Flags(u8x16);
+
+impl Block {
+    /// The 16 bytes of `c`.
+    #[inline(always)]
+    pub(crate) fn new(c: &[u8; 16]) -> Block {
+        Block(u8x16::new(*c))
+    }
+
+    /// Bytes in `lo..=hi` (`lo <= hi`).
+    #[inline(always)]
+    pub(crate) fn in_range(self, lo: u8, hi: u8) -> Flags {
+        debug_assert!(lo <= hi);
+        // `v - lo` wraps below `lo`, so it is at most `hi - lo` exactly for `lo..=hi`.
+        let span = u8x16::splat(hi - lo);
+        Flags((self.0 - u8x16::splat(lo)).max(span).simd_eq(span))
+    }
+
+    /// Bytes equal to `x`.
+    #[inline(always)]
+    pub(crate) fn eq(self, x: u8) -> Flags {
+        self.in_range(x, x)
+    }
+
+    /// ASCII letters of either case.
+    #[inline(always)]
+    pub(crate) fn letters(self) -> Flags {
+        // Setting bit 5 maps `A..=Z` onto `a..=z` and nothing else onto `a..=z`.
+        Block(self.0 | u8x16::splat(0x20)).in_range(b'a', b'z')
+    }
+
+    /// ASCII digits.
+    #[inline(always)]
+    pub(crate) fn digits(self) -> Flags {
+        self.in_range(b'0', b'9')
+    }
+}
+
+impl Flags {
+    /// Bit `k` set when byte `k` of the block is flagged.
+    #[inline(always)]
+    pub(crate) fn bits(self) -> u16 {
+        // Sixteen lanes give sixteen bits.
+        self.0.to_bitmask() as u16
+    }
+}
+
+impl std::ops::BitOr for Flags {
+    type Output = Flags;
+
+    #[inline(always)]
+    fn bitor(self, rhs: Flags) -> Flags {
+        Flags(self.0 | rhs.0)
+    }
+}
+
+/// The masks of the four blocks of a 64-byte window, one class test for all of them: bit `i`
+/// set when `class` flags byte `i`.
+#[inline(always)]
+pub(crate) fn window_bits(w: &[u8; 64], class: impl Fn(Block) -> Flags) -> u64 {
+    let mut m = 0u64;
+    for (k, c) in w.chunks_exact(16).enumerate() {
+        if let Ok(c) = <&[u8; 16]>::try_from(c) {
+            m |= u64::from(class(Block::new(c)).bits()) << (16 * k);
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte-by-byte meaning of a mask.
+    fn naive(c: &[u8; 16], f: impl Fn(u8) -> bool) -> u16 {
+        c.iter()
+            .enumerate()
+            .fold(0, |m, (k, &b)| m | u16::from(f(b)) << k)
+    }
+
+    #[test]
+    fn class_tests_match_the_byte_tests_for_every_byte_in_every_lane() {
+        let ranges = [
+            (b'0', b'9'),
+            (b'a', b'z'),
+            (0x2B, 0x7A),
+            (b'+', b'+'),
+            (0, 127),
+            (0x80, 0xFF),
+        ];
+        for b in 0u8..=255 {
+            for lane in 0..16 {
+                for fill in [b'a', b'0', b' ', 0x00, 0x7F, 0x80, 0xFF, b'Z'] {
+                    let mut c = [fill; 16];
+                    c[lane] = b;
+                    let blk = Block::new(&c);
+                    for (lo, hi) in ranges {
+                        assert_eq!(
+                            blk.in_range(lo, hi).bits(),
+                            naive(&c, |x| (lo..=hi).contains(&x)),
+                            "{lo}..={hi} byte {b:#x} lane {lane} fill {fill:#x}"
+                        );
+                    }
+                    assert_eq!(blk.letters().bits(), naive(&c, |x| x.is_ascii_alphabetic()));
+                    assert_eq!(blk.digits().bits(), naive(&c, |x| x.is_ascii_digit()));
+                    assert_eq!(blk.eq(b'_').bits(), naive(&c, |x| x == b'_'));
+                    assert_eq!(
+                        (blk.digits() | blk.eq(b'-')).bits(),
+                        naive(&c, |x| x.is_ascii_digit() || x == b'-')
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn window_bits_put_block_k_at_bits_16k() {
+        let mut w = [b'x'; 64];
+        for i in [0, 15, 16, 31, 40, 63] {
+            w[i] = b'7';
+        }
+        let m = window_bits(&w, Block::digits);
+        assert_eq!(
+            m,
+            (1 << 0) | (1 << 15) | (1 << 16) | (1 << 31) | (1 << 40) | (1 << 63)
+        );
+    }
+}
