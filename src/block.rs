@@ -1,11 +1,11 @@
 //! 16-byte blocks read as bit masks of byte classes, for the passes that look at every byte
-//! (digits, token windows).
+//! (digits, token windows, context-word windows).
 //!
 //! A block is a `wide::u8x16`: on x86-64 a class test is a subtraction, a `max` and a compare
 //! over all sixteen bytes, and the mask is one `movemask` (NEON and wasm simd128 have their
 //! equivalents; other targets get `wide`'s portable fallback). This crate stays
-//! `forbid(unsafe_code)`: the intrinsics are behind `wide`'s safe API. The 8-byte SWAR code of
-//! [`crate::swar`] packs a mask with a multiply and a shift per eight bytes instead.
+//! `forbid(unsafe_code)`: the intrinsics are behind `wide`'s safe API. (Before, the masks were
+//! packed eight bytes at a time with a multiply, about half the cost of a window.)
 
 use wide::u8x16;
 
@@ -85,6 +85,30 @@ pub(crate) fn window_bits(w: &[u8; 64], class: impl Fn(Block) -> Flags) -> u64 {
     m
 }
 
+/// Bit `k` set when byte `k` of `chunk` (at most 64 bytes; the rest count as unset) is an ASCII
+/// letter.
+#[inline]
+pub(crate) fn letter_bits(chunk: &[u8]) -> u64 {
+    let chunk = &chunk[..chunk.len().min(64)];
+    let mut m = 0u64;
+    let mut blocks = chunk.chunks_exact(16);
+    let mut k = 0;
+    for c in blocks.by_ref() {
+        if let Ok(c) = <&[u8; 16]>::try_from(c) {
+            m |= u64::from(Block::new(c).letters().bits()) << k;
+        }
+        k += 16;
+    }
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        // Here `k <= 48`; the zero padding holds no letters.
+        let mut pad = [0u8; 16];
+        pad[..rest.len()].copy_from_slice(rest);
+        m |= u64::from(Block::new(&pad).letters().bits()) << k;
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +166,21 @@ mod tests {
             m,
             (1 << 0) | (1 << 15) | (1 << 16) | (1 << 31) | (1 << 40) | (1 << 63)
         );
+    }
+
+    #[test]
+    fn letter_bits_marks_ascii_letters() {
+        let all: Vec<u8> = (0u8..=255).collect();
+        for chunk in all
+            .chunks(64)
+            .chain(all.chunks(37))
+            .chain(all.chunks(16))
+            .chain([&all[60..70], &all[..100], &[][..]])
+        {
+            let want = chunk.iter().enumerate().take(64).fold(0u64, |m, (k, c)| {
+                m | u64::from(c.is_ascii_alphabetic()) << k
+            });
+            assert_eq!(letter_bits(chunk), want);
+        }
     }
 }

@@ -20,18 +20,6 @@ pub(crate) const fn lanes_in(x: u64, lo: u8, hi: u8) -> u64 {
         & HIGH
 }
 
-/// The eight lanes of `x`, each 0 or 1, as eight bits: lane `j` at bit `j`.
-///
-/// Read as a little-endian `u64` (lane `j` at bit `8j`), `x * PACK` with `PACK = sum(2^(7k +
-/// 7), k = 0..8)` has the terms `x_j * 2^(8j + 7k + 7)`; these exponents are all distinct (`8j +
-/// 7k = 8j' + 7k'` needs `|k - k'| = 8`), so nothing carries, and the term with `j + k = 7` puts
-/// `x_j` at bit `56 + j`: the top byte holds the eight bits in order.
-#[inline(always)]
-pub(crate) const fn lane_bits(x: u64) -> u64 {
-    const PACK: u64 = 0x0102_0408_1020_4080;
-    x.wrapping_mul(PACK) >> 56
-}
-
 /// The 8 bytes at `i` as a little-endian `u64`, when there are 8.
 #[inline(always)]
 pub(crate) fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
@@ -39,24 +27,6 @@ pub(crate) fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
     let mut w = [0u8; 8];
     w.copy_from_slice(chunk);
     Some(u64::from_le_bytes(w))
-}
-
-/// Bit `k` set when byte `k` of `chunk` (at most 64 bytes; the rest count as unset) is an ASCII
-/// letter. Eight bytes at a time, without a branch per byte.
-#[inline]
-pub(crate) fn letter_bits(chunk: &[u8]) -> u64 {
-    let mut pad = [0u8; 64];
-    let n = chunk.len().min(64);
-    pad[..n].copy_from_slice(&chunk[..n]);
-    let mut m = 0u64;
-    for (k, w) in pad.chunks_exact(8).enumerate() {
-        let mut x = [0u8; 8];
-        x.copy_from_slice(w);
-        // Setting bit 5 maps `A..=Z` onto `a..=z` and nothing else onto `a..=z`.
-        let letters = lanes_in(u64::from_le_bytes(x) | (ONES * 0x20), b'a', b'z');
-        m |= lane_bits(letters >> 7) << (8 * k);
-    }
-    m
 }
 
 #[cfg(test)]
@@ -90,29 +60,6 @@ mod tests {
                     }
                 }
             }
-        }
-    }
-
-    #[test]
-    fn lane_bits_packs_every_pattern() {
-        for bits in 0u64..256 {
-            let x = (0..8).fold(0u64, |x, j| x | (bits >> j & 1) << (8 * j));
-            assert_eq!(lane_bits(x), bits);
-        }
-    }
-
-    #[test]
-    fn letter_bits_marks_ascii_letters() {
-        let all: Vec<u8> = (0u8..=255).collect();
-        for chunk in all
-            .chunks(64)
-            .chain(all.chunks(37))
-            .chain([&all[60..70], &[][..]])
-        {
-            let want = chunk.iter().enumerate().take(64).fold(0u64, |m, (k, c)| {
-                m | u64::from(c.is_ascii_alphabetic()) << k
-            });
-            assert_eq!(letter_bits(chunk), want);
         }
     }
 }

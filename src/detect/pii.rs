@@ -372,7 +372,7 @@ impl WordCues {
         }
         while i < hi {
             let n = (hi - i).min(64);
-            let m = crate::swar::letter_bits(&b[i..i + n]);
+            let m = crate::block::letter_bits(&b[i..i + n]);
             // Letters after a non-letter; at the chunk start that is the byte before it, which
             // the skip above (or the previous chunk) has seen.
             let before = u64::from(i > 0 && b[i - 1].is_ascii_alphabetic());
