@@ -52,6 +52,13 @@ impl Block {
     pub(crate) fn digits(self) -> Flags {
         self.in_range(b'0', b'9')
     }
+
+    /// ASCII hex digits of either case.
+    #[inline(always)]
+    pub(crate) fn hex_digits(self) -> Flags {
+        // Bit 5 set maps only `A..=F` onto `a..=f` (the digits are tested as they are).
+        self.digits() | Block(self.0 | u8x16::splat(0x20)).in_range(b'a', b'f')
+    }
 }
 
 impl Flags {
@@ -145,6 +152,10 @@ mod tests {
                     }
                     assert_eq!(blk.letters().bits(), naive(&c, |x| x.is_ascii_alphabetic()));
                     assert_eq!(blk.digits().bits(), naive(&c, |x| x.is_ascii_digit()));
+                    assert_eq!(
+                        blk.hex_digits().bits(),
+                        naive(&c, |x| x.is_ascii_hexdigit())
+                    );
                     assert_eq!(blk.eq(b'_').bits(), naive(&c, |x| x == b'_'));
                     assert_eq!(
                         (blk.digits() | blk.eq(b'-')).bits(),

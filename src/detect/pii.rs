@@ -1068,10 +1068,18 @@ fn hex_span(b: &[u8], pos: usize) -> (usize, usize, u8) {
     let mut seen = 0u8;
     let mut s = pos;
     let lo = pos.saturating_sub(HEX_CAP);
-    // Hashes and ids are long runs of hex digits: eight at a time while they last.
-    while s >= lo + 8 && crate::swar::word_at(b, s - 8).is_some_and(hex_word) {
-        seen |= HT_HEX;
-        s -= 8;
+    // Hashes, ids and addresses are long: sixteen bytes at a time while a whole block fits.
+    while s >= lo + 16 {
+        let Some(m) = b.get(s - 16..s).and_then(HexMasks::of) else {
+            break;
+        };
+        // Bit 15 is byte `s - 1`.
+        let n = m.tok().leading_ones();
+        seen |= m.classes(if n == 0 { 0 } else { u16::MAX << (16 - n) });
+        s -= n as usize;
+        if n < 16 {
+            break;
+        }
     }
     while s > lo {
         let c = hex_class(b[s - 1]);
@@ -1083,9 +1091,16 @@ fn hex_span(b: &[u8], pos: usize) -> (usize, usize, u8) {
     }
     let mut e = pos;
     let hi = b.len().min(pos + HEX_CAP);
-    while e + 8 <= hi && crate::swar::word_at(b, e).is_some_and(hex_word) {
-        seen |= HT_HEX;
-        e += 8;
+    while e + 16 <= hi {
+        let Some(m) = b.get(e..e + 16).and_then(HexMasks::of) else {
+            break;
+        };
+        let n = m.tok().trailing_ones();
+        seen |= m.classes(if n == 16 { u16::MAX } else { (1 << n) - 1 });
+        e += n as usize;
+        if n < 16 {
+            break;
+        }
     }
     while e < hi {
         let c = hex_class(b[e]);
@@ -1098,12 +1113,41 @@ fn hex_span(b: &[u8], pos: usize) -> (usize, usize, u8) {
     (s, e, seen)
 }
 
-/// True when all eight bytes of `x` are ASCII hex digits.
-#[inline(always)]
-fn hex_word(x: u64) -> bool {
-    use crate::swar::{lanes_in, HIGH, ONES};
-    // Setting bit 5 maps `A..=F` onto `a..=f` and no other byte onto `a..=f`.
-    (lanes_in(x, b'0', b'9') | lanes_in(x | (ONES * 0x20), b'a', b'f')) == HIGH
+/// The [`HEX_TOK`] classes of a 16-byte block as bit masks.
+struct HexMasks {
+    hex: u16,
+    colon: u16,
+    dot: u16,
+    dash: u16,
+}
+
+impl HexMasks {
+    #[inline(always)]
+    fn of(c: &[u8]) -> Option<HexMasks> {
+        let blk = crate::block::Block::new(<&[u8; 16]>::try_from(c).ok()?);
+        Some(HexMasks {
+            hex: blk.hex_digits().bits(),
+            colon: blk.eq(b':').bits(),
+            dot: blk.eq(b'.').bits(),
+            dash: blk.eq(b'-').bits(),
+        })
+    }
+
+    /// Bytes of the token: any class.
+    #[inline(always)]
+    fn tok(&self) -> u16 {
+        self.hex | self.colon | self.dot | self.dash
+    }
+
+    /// The classes (`HT_*` bits) found among the bytes of `sel`.
+    #[inline(always)]
+    fn classes(&self, sel: u16) -> u8 {
+        let has = |m: u16, class: u8| if m & sel != 0 { class } else { 0 };
+        has(self.hex, HT_HEX)
+            | has(self.colon, HT_COLON)
+            | has(self.dot, HT_DOT)
+            | has(self.dash, HT_DASH)
+    }
 }
 
 #[inline]
@@ -2647,20 +2691,6 @@ mod cue_tests {
             let b = text.as_bytes();
             let pos = at.index(b.len() + 1);
             prop_assert_eq!(hex_span(b, pos), old_hex_span(b, pos));
-        }
-    }
-
-    #[test]
-    fn hex_word_is_eight_hex_digits() {
-        for c in 0u8..=255 {
-            for lane in 0..8 {
-                for fill in [b'0', b'a', b'F', b'g', b' '] {
-                    let mut w = [fill; 8];
-                    w[lane] = c;
-                    let want = w.iter().all(u8::is_ascii_hexdigit);
-                    assert_eq!(hex_word(u64::from_le_bytes(w)), want, "{c} in lane {lane}");
-                }
-            }
         }
     }
 
