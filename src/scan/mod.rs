@@ -14,7 +14,7 @@ use crate::finding::{Category, Finding, Kind};
 
 mod prefilter;
 
-pub(crate) use prefilter::{digit_run, next_digit};
+pub(crate) use prefilter::DigitRuns;
 
 /// Finds sensitive data in text.
 ///
@@ -250,10 +250,8 @@ impl Scanner {
 
             if !inner.digits.is_empty() {
                 resume.iter_mut().for_each(|r| *r = 0);
-                let mut i = 0;
                 // One hit per run: runs come every few bytes in code.
-                while let Some(p) = next_digit(bytes, i) {
-                    let run = digit_run(bytes, p);
+                for run in DigitRuns::new(bytes) {
                     if run.digits >= inner.min_digits {
                         let hit = Hit {
                             start: run.start,
@@ -272,7 +270,6 @@ impl Scanner {
                             resume[d] = inner.detectors[d].detect(&mut cx, &hit).max(run.start + 1);
                         }
                     }
-                    i = run.end.max(p + 1);
                 }
             }
 

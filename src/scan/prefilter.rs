@@ -588,27 +588,87 @@ fn digit_lanes(x: u64) -> u64 {
     lanes_in(x, b'0', b'9')
 }
 
-/// The position of the first ASCII digit at or after `from`, sixteen bytes at a time.
-#[inline]
-pub(crate) fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
-    let rest = bytes.get(from..)?;
-    let mut chunks = rest.chunks_exact(16);
-    let mut base = from;
-    for chunk in chunks.by_ref() {
-        let Ok(c) = <&[u8; 16]>::try_from(chunk) else {
-            break;
+/// The digit runs of a text in order, as the digit pass dispatches them: a run starts at the
+/// first digit at or after the end of the one before (see [`digit_run`]).
+///
+/// Digits are found through the digit mask of a 64-byte window (four [`Block`]s). Code and
+/// logs have a digit run every few bytes: the mask serves every run that starts in its window,
+/// and a digit group that ends inside it is measured on the mask, without reading the bytes
+/// again.
+pub(crate) struct DigitRuns<'a> {
+    bytes: &'a [u8],
+    /// Start of the window.
+    base: usize,
+    /// Bit `i` set when byte `base + i` is an ASCII digit (none past the end of the text).
+    win: u64,
+    /// The bits of `win` where the next run may start.
+    todo: u64,
+}
+
+impl<'a> DigitRuns<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> DigitRuns<'a> {
+        let mut r = DigitRuns {
+            bytes,
+            base: 0,
+            win: 0,
+            todo: 0,
         };
-        let m = Block::new(c).digits().bits();
-        if m != 0 {
-            return Some(base + m.trailing_zeros() as usize);
-        }
-        base += 16;
+        r.load(0);
+        r
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|b| b.is_ascii_digit())
-        .map(|k| base + k)
+
+    /// Moves the window to `base`.
+    #[inline(always)]
+    fn load(&mut self, base: usize) {
+        let mut pad = [0u8; WINDOW];
+        self.base = base;
+        self.win = window_bits(window(self.bytes, base, &mut pad), Block::digits);
+        self.todo = self.win;
+    }
+
+    /// The end of the digit group that goes on at `i` (see [`digits_end`]), read off the window
+    /// when the group ends inside it.
+    #[inline(always)]
+    fn group_end(&self, i: usize) -> usize {
+        let off = i.wrapping_sub(self.base);
+        if off < WINDOW {
+            // Ones above the window: the count stops at its end at the latest.
+            let t = (!(self.win >> off)).trailing_zeros() as usize;
+            if off + t < WINDOW {
+                return i + t;
+            }
+        }
+        digits_end(self.bytes, i)
+    }
+}
+
+impl Iterator for DigitRuns<'_> {
+    type Item = DigitRun;
+
+    #[inline]
+    fn next(&mut self) -> Option<DigitRun> {
+        while self.todo == 0 {
+            let next = self.base + WINDOW;
+            if next >= self.bytes.len() {
+                return None;
+            }
+            self.load(next);
+        }
+        let p = self.base + self.todo.trailing_zeros() as usize;
+        let run = digit_run_by(self.bytes, p, |i| self.group_end(i));
+        // The next run starts at a digit at or after the end of this one.
+        let from = run.end.max(p + 1);
+        let off = from - self.base;
+        if off < WINDOW {
+            self.todo &= !low_bits(off);
+        } else if from < self.bytes.len() {
+            self.load(from);
+        } else {
+            self.todo = 0;
+            self.base = self.bytes.len();
+        }
+        Some(run)
+    }
 }
 
 /// The end of the run of ASCII digits that starts at or before `i`: the first position at or
@@ -662,8 +722,14 @@ fn is_word(b: Option<&u8>) -> bool {
 ///
 /// A separator joins two digit groups when a digit follows it directly or after one more
 /// separator (`") 5"`, `"- 5"`). Linear in the run's length.
-#[inline]
+#[cfg(test)]
 pub(crate) fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
+    digit_run_by(bytes, start, |i| digits_end(bytes, i))
+}
+
+/// [`digit_run`], with `group_end(i)` for [`digits_end`]`(bytes, i)`.
+#[inline(always)]
+fn digit_run_by(bytes: &[u8], start: usize, group_end: impl Fn(usize) -> usize) -> DigitRun {
     let mut i = start;
     let mut digits = 0usize;
     let mut groups = 0usize;
@@ -672,7 +738,7 @@ pub(crate) fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
     loop {
         if bytes.get(i).is_some_and(u8::is_ascii_digit) {
             let g = i;
-            i = digits_end(bytes, i + 1);
+            i = group_end(i + 1);
             digits += i - g;
             groups += 1;
             end = i;
@@ -714,28 +780,6 @@ pub(crate) fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    fn naive_next_digit(b: &[u8], from: usize) -> Option<usize> {
-        b.iter()
-            .skip(from)
-            .position(|c| c.is_ascii_digit())
-            .map(|p| p + from)
-    }
-
-    proptest! {
-        #[test]
-        fn next_digit_matches_naive(bytes in proptest::collection::vec(any::<u8>(), 0..64), from in 0usize..70) {
-            prop_assert_eq!(next_digit(&bytes, from), naive_next_digit(&bytes, from));
-        }
-
-        #[test]
-        fn next_digit_matches_naive_sparse(
-            bytes in proptest::collection::vec(prop_oneof![20 => Just(b'x'), 1 => Just(b'7'), 1 => any::<u8>()], 0..100),
-            from in 0usize..110,
-        ) {
-            prop_assert_eq!(next_digit(&bytes, from), naive_next_digit(&bytes, from));
-        }
-    }
 
     fn naive_long_tokens(b: &[u8], min: usize) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
@@ -945,6 +989,24 @@ mod tests {
         }
     }
 
+    /// The digit pass byte by byte: each run from the first digit at or after the end of the
+    /// one before, expanded by [`old_digit_run`].
+    fn old_digit_pass(bytes: &[u8]) -> Vec<DigitRun> {
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while let Some(p) = bytes
+            .iter()
+            .skip(i)
+            .position(u8::is_ascii_digit)
+            .map(|k| k + i)
+        {
+            let run = old_digit_run(bytes, p);
+            runs.push(run);
+            i = run.end.max(p + 1);
+        }
+        runs
+    }
+
     /// Digits, every separator, word and other bytes.
     fn digit_text_bytes() -> impl Strategy<Value = u8> {
         prop_oneof![
@@ -972,20 +1034,22 @@ mod tests {
         /// The whole digit pass, as `Scanner::collect` drives it.
         #[test]
         fn digit_pass_matches_old(bytes in proptest::collection::vec(digit_text_bytes(), 0..300)) {
-            let (mut got, mut want) = (Vec::new(), Vec::new());
-            let mut i = 0;
-            while let Some(p) = next_digit(&bytes, i) {
-                let run = digit_run(&bytes, p);
-                got.push(run);
-                i = run.end.max(p + 1);
-            }
-            let mut i = 0;
-            while let Some(p) = naive_next_digit(&bytes, i) {
-                let run = old_digit_run(&bytes, p);
-                want.push(run);
-                i = run.end.max(p + 1);
-            }
-            prop_assert_eq!(got, want);
+            prop_assert_eq!(DigitRuns::new(&bytes).collect::<Vec<_>>(), old_digit_pass(&bytes));
+        }
+
+        /// Few digits, long runs of them and long gaps: windows without digits, groups that
+        /// cross a window's end, runs that end exactly at one.
+        #[test]
+        fn digit_pass_matches_old_sparse_and_long(
+            parts in proptest::collection::vec(prop_oneof![
+                4 => "[a-z ]{0,150}",
+                2 => "[0-9]{1,140}",
+                2 => "[0-9]{1,6}([-./ :()+]{1,2}[0-9]{1,6}){0,4}",
+                1 => "[^0-9]{0,70}",
+            ], 0..12),
+        ) {
+            let bytes = parts.concat().into_bytes();
+            prop_assert_eq!(DigitRuns::new(&bytes).collect::<Vec<_>>(), old_digit_pass(&bytes));
         }
     }
 
