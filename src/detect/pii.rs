@@ -81,6 +81,46 @@ impl Detect for ShortRuns {
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let run = &hit.run;
+        // Most runs in code and logs are plain numbers (`=31169 `, `: 200,`, `(7151)`) that no
+        // part can use. With at most two groups and [`inert`] neighbours:
+        // - network: an IPv4 address needs four groups; a MAC or IPv6 address six groups, or
+        //   three (Cisco), or a hex digit, `:`, `-` or `.` next to the run;
+        // - labelled values: letters or `-` before the digits would belong to the value;
+        //   without them the value starts at the run, and only `label_before` decides;
+        // - MBI and IBAN: a letter after, resp. before, the digits.
+        // The `short_runs_gate_agrees` proptest compares this shortcut with all parts.
+        if run.groups < 3
+            && inert(cx.bytes, run.start.wrapping_sub(1))
+            && inert(cx.bytes, run.end)
+            && label_before(cx.bytes, run.start).is_none()
+        {
+            return run.end;
+        }
+        ShortRuns::all_parts(cx, hit)
+    }
+}
+
+/// Bytes that [`inert`] accepts: all but ASCII letters, digits, `_`, `:`, `-` and `.`.
+static INERT: [u8; 256] = byte_table!(|b| {
+    if b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.') {
+        0
+    } else {
+        1
+    }
+});
+
+/// The byte at `i` (none out of bounds, `usize::MAX` included) is not a letter, digit, `_`, `:`,
+/// `-` or `.`.
+#[inline(always)]
+fn inert(b: &[u8], i: usize) -> bool {
+    b.get(i).is_none_or(|&c| INERT[usize::from(c)] != 0)
+}
+
+impl ShortRuns {
+    /// Every part, in order; the resume offset is the furthest end any part reported.
+    #[inline(always)]
+    fn all_parts(cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let mut r = Network.detect(cx, hit);
         r = r.max(LabelledValues.detect(cx, hit));
         r = r.max(super::phi::Mbi.detect(cx, hit));
@@ -2702,6 +2742,78 @@ mod cue_tests {
             let cues = WordCues::new(WORDS);
             let hi = lo + len;
             prop_assert_eq!(cues.in_window(&b, lo, hi), old_in_window(&b, lo, hi));
+        }
+    }
+}
+
+#[cfg(test)]
+mod short_runs_tests {
+    use super::*;
+    use crate::detect::Candidate;
+    use proptest::prelude::*;
+
+    /// What one dispatch does: its resume offset and the candidates it emits.
+    fn dispatch(text: &str, hit: &Hit, f: fn(&mut Cx<'_>, &Hit) -> usize) -> (usize, String) {
+        let mut out: Vec<Candidate> = Vec::new();
+        let mut cx = Cx::new(text, "short_runs", &mut out);
+        let r = f(&mut cx, hit);
+        (r, format!("{out:?}"))
+    }
+
+    fn gated(cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        ShortRuns.detect(cx, hit)
+    }
+
+    /// Every digit run of `text` gives the same result through the gate as through all parts.
+    fn agree(text: &str) -> Result<(), TestCaseError> {
+        for run in crate::scan::DigitRuns::new(text.as_bytes()) {
+            let hit = Hit {
+                start: run.start,
+                end: run.end,
+                literal: 0,
+                run,
+            };
+            prop_assert_eq!(
+                dispatch(text, &hit, gated),
+                dispatch(text, &hit, ShortRuns::all_parts),
+                "run at {}",
+                run.start
+            );
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn short_runs_gate_agrees(
+            parts in proptest::collection::vec(prop_oneof![
+                6 => "[0-9]{1,12}",
+                3 => prop::sample::select(vec![
+                    " ", "=", ": ", "#", "(", ")", "/", "\n", ",", "\"", "-", ".", ":", "_", "+",
+                    "MRN ", "mrn#", "DOB: ", "Account no. ", "acct ", "patient id ", "Passport ",
+                    "member ID: ", "policy #", "medical record ", "born ", "id=", "user_id=",
+                    "Jan ", "GB", "DE89", "1EG4-", "TE5-MK73", "fe80::", "a1:b2:", "0x", "v",
+                    "é", "ab", "Z",
+                ]).prop_map(String::from),
+                2 => "[a-zA-Z]{1,6}",
+                1 => any::<char>().prop_map(String::from),
+            ], 0..24),
+        ) {
+            agree(&parts.concat())?;
+        }
+    }
+
+    #[test]
+    fn short_runs_gate_agrees_on_labelled_values_and_addresses() {
+        for text in [
+            "MRN: 00482913, DOB: 03/14/1985, account no. 12345678",
+            "patient id 556677 policy # 99887766 passport 123456789",
+            "x=31169 port: 38058 (7151) 1021.20, 10.0.0.1 fe80::1 00:1a:2b:3c:4d:5e",
+            "IBAN GB82 WEST 1234 5698 7654 32 and MBI 1EG4-TE5-MK73",
+        ] {
+            agree(text).unwrap();
         }
     }
 }
