@@ -250,8 +250,14 @@ impl Scanner {
 
             if !inner.digits.is_empty() {
                 resume.iter_mut().for_each(|r| *r = 0);
+                // `inner.digits` is sorted by minimum length. The detectors that take the
+                // shortest runs come first; the next minimum is what any other one needs.
+                let lead = inner.digits[0].1;
+                let first = inner.digits.iter().take_while(|x| x.1 == lead).count();
+                let next_min = inner.digits.get(first).map_or(usize::MAX, |x| x.1);
+                let mut runs = DigitRuns::new(bytes);
                 // One hit per run: runs come every few bytes in code.
-                for run in DigitRuns::new(bytes) {
+                while let Some(run) = runs.next() {
                     if run.digits >= inner.min_digits {
                         let hit = Hit {
                             start: run.start,
@@ -269,6 +275,14 @@ impl Scanner {
                             cx.set_detector(ids[d]);
                             resume[d] = inner.detectors[d].detect(&mut cx, &hit).max(run.start + 1);
                         }
+                        // Until the first detectors resume (past an address or a hex token,
+                        // say), a run shorter than `next_min` has no taker.
+                        let until = inner.digits[..first]
+                            .iter()
+                            .map(|&(d, _)| resume[d])
+                            .min()
+                            .unwrap_or(0);
+                        runs.skip_short(until, next_min);
                     }
                 }
             }

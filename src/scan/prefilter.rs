@@ -603,6 +603,10 @@ pub(crate) struct DigitRuns<'a> {
     win: u64,
     /// The bits of `win` where the next run may start.
     todo: u64,
+    /// Runs that start before `until` with fewer than `min_digits` digits are not reported
+    /// (see [`DigitRuns::skip_short`]).
+    until: usize,
+    min_digits: usize,
 }
 
 impl<'a> DigitRuns<'a> {
@@ -612,9 +616,22 @@ impl<'a> DigitRuns<'a> {
             base: 0,
             win: 0,
             todo: 0,
+            until: 0,
+            min_digits: 0,
         };
         r.load(0);
         r
+    }
+
+    /// From now on, runs that start before `until` with fewer than `min_digits` digits are
+    /// passed over without being expanded, when the mask shows them whole: a digit group that
+    /// ends inside the window with no separator after it. (The engine passes the resume offset
+    /// of the detectors that take the shortest runs: nothing else wants such a run.) The runs
+    /// that are reported, and where the next one starts, do not change otherwise.
+    #[inline]
+    pub(crate) fn skip_short(&mut self, until: usize, min_digits: usize) {
+        self.until = until;
+        self.min_digits = min_digits;
     }
 
     /// Moves the window to `base`.
@@ -647,14 +664,28 @@ impl Iterator for DigitRuns<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<DigitRun> {
-        while self.todo == 0 {
-            let next = self.base + WINDOW;
-            if next >= self.bytes.len() {
-                return None;
+        let p = loop {
+            while self.todo == 0 {
+                let next = self.base + WINDOW;
+                if next >= self.bytes.len() {
+                    return None;
+                }
+                self.load(next);
             }
-            self.load(next);
-        }
-        let p = self.base + self.todo.trailing_zeros() as usize;
+            let off = self.todo.trailing_zeros() as usize;
+            let p = self.base + off;
+            if p >= self.until {
+                break p;
+            }
+            // A short group that ends inside the window is the whole run when no separator
+            // follows it (see `digit_run_by`).
+            let t = (!(self.win >> off)).trailing_zeros() as usize;
+            let whole = off + t < WINDOW && self.bytes.get(p + t).is_none_or(|&c| sep_bit(c) == 0);
+            if !(whole && t < self.min_digits) {
+                break p;
+            }
+            self.todo &= !low_bits(off + t);
+        };
         let run = digit_run_by(self.bytes, p, |i| self.group_end(i));
         // The next run starts at a digit at or after the end of this one.
         let from = run.end.max(p + 1);
@@ -1037,6 +1068,28 @@ mod tests {
             prop_assert_eq!(DigitRuns::new(&bytes).collect::<Vec<_>>(), old_digit_pass(&bytes));
         }
 
+        /// Passing over short runs before a position reports every other run, unchanged.
+        #[test]
+        fn digit_pass_skips_only_short_runs_before_until(
+            bytes in proptest::collection::vec(digit_text_bytes(), 0..300),
+            until in 0usize..320,
+            min_digits in 0usize..6,
+        ) {
+            let mut runs = DigitRuns::new(&bytes);
+            runs.skip_short(until, min_digits);
+            let got: Vec<DigitRun> = runs.collect();
+            let all = old_digit_pass(&bytes);
+            // The runs reported are runs of the full pass, in order...
+            let mut rest = all.iter();
+            for r in &got {
+                prop_assert!(rest.any(|x| x == r), "not a run of the full pass: {:?}", r);
+            }
+            // ...and only runs that the rule allows to pass over are missing.
+            for r in all.iter().filter(|r| r.start >= until || r.digits >= min_digits) {
+                prop_assert!(got.contains(r), "passed over: {:?}", r);
+            }
+        }
+
         /// Few digits, long runs of them and long gaps: windows without digits, groups that
         /// cross a window's end, runs that end exactly at one.
         #[test]
@@ -1051,6 +1104,21 @@ mod tests {
             let bytes = parts.concat().into_bytes();
             prop_assert_eq!(DigitRuns::new(&bytes).collect::<Vec<_>>(), old_digit_pass(&bytes));
         }
+    }
+
+    #[test]
+    fn short_runs_before_until_are_passed_over() {
+        let t = b"a1b22c333_4444-55 x 12345678_9";
+        let starts = |until, min| {
+            let mut runs = DigitRuns::new(t);
+            runs.skip_short(until, min);
+            runs.map(|r| r.start).collect::<Vec<_>>()
+        };
+        assert_eq!(starts(0, 7), [1, 3, 6, 10, 20, 29]);
+        // `4444-55` has six digits in two groups: not whole in the mask, so still reported.
+        assert_eq!(starts(usize::MAX, 7), [10, 20]);
+        assert_eq!(starts(7, 3), [6, 10, 20, 29]);
+        assert_eq!(starts(30, 2), [3, 6, 10, 20]);
     }
 
     #[test]
