@@ -1892,31 +1892,44 @@ static WORD_BYTE: [u8; 256] = byte_table!(|b| match b {
 /// The word that ends at `end` (letters, plus `.`, `/`, `_` and `-` inside it), lower-cased into
 /// `buf`; returns `(start, len)`. `None` when there is no word or it is too long.
 fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(usize, usize)> {
-    let mut s = end;
+    // The last byte is a letter (`.`, `/`, `_`, `-` only inside a word).
+    if !end
+        .checked_sub(1)
+        .and_then(|k| b.get(k))
+        .is_some_and(u8::is_ascii_alphabetic)
+    {
+        return None;
+    }
     let stop = lim.max(end.saturating_sub(20));
-    while s > stop {
-        match WORD_BYTE[usize::from(b[s - 1])] {
-            WB_LETTER => s -= 1,
-            WB_INNER if s < end => s -= 1,
-            _ => break,
+    let mut s = end;
+    // The 16 bytes before `end` in one block: bit 15 is byte `end - 1`.
+    if let Some(c) = end
+        .checked_sub(16)
+        .and_then(|k| b.get(k..end))
+        .and_then(|c| <&[u8; 16]>::try_from(c).ok())
+    {
+        let blk = crate::block::Block::new(c);
+        let word = blk.letters() | blk.eq(b'.') | blk.eq(b'/') | blk.eq(b'_') | blk.eq(b'-');
+        s = (end - word.bits().leading_ones() as usize).max(stop);
+    }
+    // Near the start of the text, or a word of 16 bytes and more: byte by byte.
+    if s == end || s == end - 16 {
+        while s > stop && WORD_BYTE[usize::from(b[s - 1])] != 0 {
+            s -= 1;
         }
     }
     // Leading punctuation belongs to what is before the word.
     while s < end && !b[s].is_ascii_alphabetic() {
         s += 1;
     }
-    if s == end || (s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_')) {
+    if s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
         return None;
     }
-    let mut e = end;
-    while e > s && b[e - 1] == b'.' {
-        e -= 1;
-    }
-    let n = e - s;
+    let n = end - s;
     if n > buf.len() {
         return None;
     }
-    for (k, c) in b[s..e].iter().enumerate() {
+    for (k, c) in b[s..end].iter().enumerate() {
         buf[k] = c.to_ascii_lowercase();
     }
     Some((s, n))
@@ -2742,6 +2755,78 @@ mod cue_tests {
             let cues = WordCues::new(WORDS);
             let hi = lo + len;
             prop_assert_eq!(cues.in_window(&b, lo, hi), old_in_window(&b, lo, hi));
+        }
+    }
+}
+
+#[cfg(test)]
+mod word_before_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The byte-at-a-time `word_before` that the block one replaced: the reference. The word that ends at `end` (letters, plus `.`, `/`, `_` and `-` inside it), lower-cased into
+    /// `buf`; returns `(start, len)`. `None` when there is no word or it is too long.
+    fn old_word_before(
+        b: &[u8],
+        end: usize,
+        lim: usize,
+        buf: &mut [u8; 20],
+    ) -> Option<(usize, usize)> {
+        let mut s = end;
+        let stop = lim.max(end.saturating_sub(20));
+        while s > stop {
+            match WORD_BYTE[usize::from(b[s - 1])] {
+                WB_LETTER => s -= 1,
+                WB_INNER if s < end => s -= 1,
+                _ => break,
+            }
+        }
+        // Leading punctuation belongs to what is before the word.
+        while s < end && !b[s].is_ascii_alphabetic() {
+            s += 1;
+        }
+        if s == end || (s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_')) {
+            return None;
+        }
+        let mut e = end;
+        while e > s && b[e - 1] == b'.' {
+            e -= 1;
+        }
+        let n = e - s;
+        if n > buf.len() {
+            return None;
+        }
+        for (k, c) in b[s..e].iter().enumerate() {
+            buf[k] = c.to_ascii_lowercase();
+        }
+        Some((s, n))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        #[test]
+        fn word_before_matches_old(
+            parts in proptest::collection::vec(prop_oneof![
+                4 => "[a-zA-Z]{1,12}",
+                2 => prop::sample::select(vec![".", "/", "_", "-", " ", ":", "#", "1", "é", "\n"]).prop_map(String::from),
+                1 => "[a-z]{14,30}",
+                1 => any::<char>().prop_map(String::from),
+            ], 0..10),
+            at in any::<prop::sample::Index>(),
+            back in 0usize..60,
+        ) {
+            let text = parts.concat();
+            let b = text.as_bytes();
+            let end = at.index(b.len() + 1);
+            let lim = end.saturating_sub(back);
+            let (mut got, mut want) = ([0u8; 20], [0u8; 20]);
+            let g = word_before(b, end, lim, &mut got);
+            let w = old_word_before(b, end, lim, &mut want);
+            prop_assert_eq!(g, w);
+            if let Some((_, n)) = g {
+                prop_assert_eq!(&got[..n], &want[..n]);
+            }
         }
     }
 }
