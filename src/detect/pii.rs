@@ -1768,36 +1768,69 @@ fn word_key(w: &[u8]) -> Option<u64> {
     Some(u64::from_le_bytes(k))
 }
 
-/// Multiplicative hashing of the integer keys of [`SHORT_WORDS`].
-#[derive(Default, Clone, Copy)]
-struct KeyHasher(u64);
+/// The classification of every known word of at most 8 bytes, by integer key (see
+/// [`word_key`]): a perfect hash, one multiply and one probe per lookup.
+struct ShortWords {
+    /// The multiplier that gives every key its own slot.
+    mul: u64,
+    /// Slot to 1 + index into `words`, or 0 for none.
+    slots: Vec<u8>,
+    words: Vec<(u64, Word)>,
+}
 
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+impl ShortWords {
+    const BITS: u32 = 11;
+
+    fn new() -> ShortWords {
+        let words: Vec<(u64, Word)> = KNOWN_WORDS
+            .iter()
+            .filter_map(|w| Some((word_key(w.as_bytes())?, classify_slow(w.as_bytes()))))
+            .collect();
+        // Odd multipliers from a fixed sequence, until one spreads the keys over distinct
+        // slots (a few dozen tries for about 90 keys in 2048 slots; a test checks one is found).
+        let mut mul = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..10_000 {
+            let mut slots = vec![0u8; 1 << Self::BITS];
+            let fits = words.len() < 255
+                && words.iter().enumerate().all(|(i, &(k, _))| {
+                    let s = Self::slot(mul, k);
+                    let free = slots[s] == 0;
+                    slots[s] = i as u8 + 1;
+                    free
+                });
+            if fits {
+                return ShortWords { mul, slots, words };
+            }
+            mul = mul
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407)
+                | 1;
+        }
+        // Not reached with the built-in words; lookups fall back to a linear search.
+        ShortWords {
+            mul: 0,
+            slots: Vec::new(),
+            words,
         }
     }
-    fn write_u64(&mut self, k: u64) {
-        self.0 = (k ^ (k >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+
+    #[inline(always)]
+    fn slot(mul: u64, k: u64) -> usize {
+        (k.wrapping_mul(mul) >> (64 - Self::BITS)) as usize
+    }
+
+    #[inline]
+    fn get(&self, k: u64) -> Option<Word> {
+        if self.slots.is_empty() {
+            return self.words.iter().find(|w| w.0 == k).map(|w| w.1);
+        }
+        let i = usize::from(*self.slots.get(Self::slot(self.mul, k))?);
+        let &(key, word) = self.words.get(i.checked_sub(1)?)?;
+        (key == k).then_some(word)
     }
 }
 
-type KeyMap = std::collections::HashMap<u64, Word, std::hash::BuildHasherDefault<KeyHasher>>;
-
-/// The classification of every known word of at most 8 bytes, by integer key.
-static SHORT_WORDS: Lazy<KeyMap> = Lazy::new(|| {
-    let mut m = KeyMap::default();
-    for w in KNOWN_WORDS {
-        if let Some(k) = word_key(w.as_bytes()) {
-            m.insert(k, classify_slow(w.as_bytes()));
-        }
-    }
-    m
-});
+static SHORT_WORDS: Lazy<ShortWords> = Lazy::new(ShortWords::new);
 
 fn classify(w: &[u8]) -> Word {
     let quick = match (QUICK.get(w.len()), w.first()) {
@@ -1808,7 +1841,7 @@ fn classify(w: &[u8]) -> Word {
         return Word::Other;
     }
     match word_key(w) {
-        Some(k) => SHORT_WORDS.get(&k).copied().unwrap_or(Word::Other),
+        Some(k) => SHORT_WORDS.get(k).unwrap_or(Word::Other),
         None => classify_slow(w),
     }
 }
@@ -1964,27 +1997,35 @@ fn skip_punct_back(b: &[u8], mut i: usize, lim: usize) -> (usize, bool) {
 fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> {
     // Most values have no label: their first word fails on its last three bytes, here, without
     // the call and frame of the full walk.
-    let (k, _) = skip_punct_back(b, value_start, value_start.saturating_sub(LABEL_GAP));
-    if !may_end_known_word(b, k) {
+    let first = skip_punct_back(b, value_start, value_start.saturating_sub(LABEL_GAP));
+    if !may_end_known_word(b, first.0) {
         return None;
     }
-    label_walk(b, value_start)
+    label_walk(b, value_start, first)
 }
 
-/// [`label_before`] past its first test.
+/// [`label_before`] past its first test; `first` is what `skip_punct_back` gave there.
 #[inline(never)]
-fn label_walk(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> {
+fn label_walk(
+    b: &[u8],
+    value_start: usize,
+    first: (usize, bool),
+) -> Option<(Label, Option<usize>)> {
     let lim = value_start.saturating_sub(LABEL_GAP);
     let mut i = value_start;
     let mut filler = false;
     let mut month: Option<usize> = None;
     let mut saw_id = false;
-    for _ in 0..5 {
-        let (k, hash) = skip_punct_back(b, i, lim);
+    for n in 0..5 {
+        let (k, hash) = if n == 0 {
+            first
+        } else {
+            skip_punct_back(b, i, lim)
+        };
         filler |= hash;
         // Every word but a known one returns `None` below; most words fail on their last three
         // bytes (`k` is past any trailing dot, which `skip_punct_back` skips).
-        if !may_end_known_word(b, k) {
+        if n > 0 && !may_end_known_word(b, k) {
             return None;
         }
         let mut buf = [0u8; 20];
@@ -2569,6 +2610,27 @@ mod label_tests {
             assert_eq!(classify(w.as_bytes()), classify_slow(w.as_bytes()), "{w}");
         }
         assert_eq!(classify(b"banana"), Word::Other);
+        // The perfect hash was found (no fallback to the linear search).
+        assert!(!SHORT_WORDS.slots.is_empty());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+
+        /// Any word, known or not, classifies as the plain match does.
+        #[test]
+        fn classify_matches_slow(
+            w in proptest::prop_oneof![
+                "[a-z]{1,10}",
+                "[a-z._/-]{1,12}",
+                proptest::sample::select(KNOWN_WORDS.to_vec()).prop_map(String::from),
+                proptest::sample::select(KNOWN_WORDS.to_vec())
+                    .prop_flat_map(|w| (proptest::prelude::Just(w), 0..w.len()))
+                    .prop_map(|(w, n)| w[..n].to_string()),
+            ],
+        ) {
+            proptest::prop_assert_eq!(classify(w.as_bytes()), classify_slow(w.as_bytes()));
+        }
     }
 
     #[test]
