@@ -37,7 +37,7 @@ impl Block {
     /// Bytes equal to `x`.
     #[inline(always)]
     pub(crate) fn eq(self, x: u8) -> Flags {
-        self.in_range(x, x)
+        Flags(self.0.simd_eq(u8x16::splat(x)))
     }
 
     /// ASCII letters of either case.

@@ -3,6 +3,7 @@
 
 use super::super::{priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE};
 use super::is_placeholder;
+use crate::block::{Block, Flags};
 use crate::finding::Kind;
 
 /// Longest URI examined, in bytes.
@@ -41,6 +42,54 @@ fn uri_byte(c: u8) -> bool {
         )
 }
 
+/// The bytes that end a URI (what [`uri_byte`] rejects), sixteen at a time.
+#[inline(always)]
+fn uri_stops(v: Block) -> Flags {
+    v.in_range(0, b' ')
+        | v.eq(0x7f)
+        | v.eq(b'"')
+        | v.eq(b'\'')
+        | v.eq(b'`')
+        | v.eq(b'<')
+        | v.eq(b'>')
+        | v.eq(b'\\')
+        | v.eq(b'{')
+        | v.eq(b'}')
+        | v.eq(b'|')
+}
+
+/// The bytes that end an authority (what [`authority_byte`] rejects): a URI's, and `/`.
+#[inline(always)]
+fn authority_stops(v: Block) -> Flags {
+    uri_stops(v) | v.eq(b'/')
+}
+
+/// The first position from `i` (at most `lim`, which is at most `b.len()`) whose byte `stops`
+/// flags, `ok` being the same test for one byte. Sixteen bytes at a time, then byte by byte.
+#[inline(always)]
+fn scan_to_stop(
+    b: &[u8],
+    mut i: usize,
+    lim: usize,
+    stops: impl Fn(Block) -> Flags,
+    ok: impl Fn(u8) -> bool,
+) -> usize {
+    while let Some(c) = b
+        .get(i..lim.min(i.saturating_add(16)))
+        .and_then(|c| <&[u8; 16]>::try_from(c).ok())
+    {
+        let m = stops(Block::new(c)).bits();
+        if m != 0 {
+            return i + m.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    while i < lim && ok(b[i]) {
+        i += 1;
+    }
+    i
+}
+
 impl Detect for CredentialUri {
     fn id(&self) -> &'static str {
         "credential_uri"
@@ -76,13 +125,8 @@ impl Detect for CredentialUri {
         let a_start = hit.end;
         // `#` and `?` end an authority, but people write them unescaped in passwords: they are
         // only taken as delimiters when no `@` follows before the path.
-        let mut a_end = a_start;
-        while a_end < b.len()
-            && a_end - a_start < MAX_AUTHORITY
-            && (authority_byte(b[a_end]) || matches!(b[a_end], b'#' | b'?'))
-        {
-            a_end += 1;
-        }
+        let a_lim = b.len().min(a_start + MAX_AUTHORITY);
+        let a_end = scan_to_stop(b, a_start, a_lim, authority_stops, authority_byte);
         let has_at = b[a_start..a_end].contains(&b'@');
         if !has_at {
             return self.query_password(cx, s, a_start);
@@ -120,10 +164,7 @@ impl Detect for CredentialUri {
             return a_end.max(hit.end);
         }
         // The rest of the URI.
-        let mut e = a_end;
-        while e < b.len() && e - s < MAX_URI && uri_byte(b[e]) {
-            e += 1;
-        }
+        let mut e = scan_to_stop(b, a_end, b.len().min(s + MAX_URI), uri_stops, uri_byte);
         while e > a_start + at + 2
             && matches!(
                 b[e - 1],
@@ -153,10 +194,7 @@ impl CredentialUri {
     /// parameter is a connection string too.
     fn query_password(&self, cx: &mut Cx<'_>, s: usize, a_start: usize) -> usize {
         let b = cx.bytes;
-        let mut e = a_start;
-        while e < b.len() && e - s < MAX_URI && uri_byte(b[e]) {
-            e += 1;
-        }
+        let e = scan_to_stop(b, a_start, b.len().min(s + MAX_URI), uri_stops, uri_byte);
         let Some(uri) = cx.text.get(s..e) else {
             return a_start;
         };
@@ -417,5 +455,60 @@ impl Detect for AdoConnection {
             );
         }
         end.max(hit.start + 1)
+    }
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn block_stops_are_the_byte_tests_negated() {
+        for c in 0u8..=255 {
+            for lane in 0..16 {
+                for fill in [b'a', b'/', b' ', 0x80, b'|'] {
+                    let mut v = [fill; 16];
+                    v[lane] = c;
+                    let blk = Block::new(&v);
+                    let want = |ok: fn(u8) -> bool| {
+                        v.iter()
+                            .enumerate()
+                            .fold(0u16, |m, (k, &x)| m | u16::from(!ok(x)) << k)
+                    };
+                    assert_eq!(uri_stops(blk).bits(), want(uri_byte), "{c:#x}");
+                    assert_eq!(authority_stops(blk).bits(), want(authority_byte), "{c:#x}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn scan_to_stop_matches_the_byte_walk(
+            b in proptest::collection::vec(prop_oneof![
+                8 => prop::sample::select(b"abcXYZ019.-_:@?#%=+".to_vec()),
+                1 => prop::sample::select(b"/\"'`<>\\{}| \n\x7f".to_vec()),
+                1 => any::<u8>(),
+            ], 0..90),
+            i in 0usize..100,
+            n in 0usize..100,
+        ) {
+            let lim = b.len().min(i + n);
+            let walk = |ok: fn(u8) -> bool| {
+                let mut e = i;
+                while e < lim && ok(b[e]) {
+                    e += 1;
+                }
+                e
+            };
+            prop_assert_eq!(scan_to_stop(&b, i, lim, uri_stops, uri_byte), walk(uri_byte));
+            prop_assert_eq!(
+                scan_to_stop(&b, i, lim, authority_stops, authority_byte),
+                walk(authority_byte)
+            );
+        }
     }
 }
