@@ -159,8 +159,45 @@ impl LiteralSet {
     }
 }
 
-/// `(prefix, detector, literal index)`.
-type PrefixEntry = (Box<[u8]>, usize, usize);
+/// A prefix and where its matches go.
+#[derive(Clone, Debug)]
+struct PrefixEntry {
+    prefix: Box<[u8]>,
+    /// The first (up to) eight bytes of `prefix` as a little-endian word, and the mask of the
+    /// bytes it has: most prefixes are decided by one masked compare.
+    head: u64,
+    head_mask: u64,
+    detector: usize,
+    literal: usize,
+}
+
+impl PrefixEntry {
+    fn new(prefix: &[u8], detector: usize, literal: usize) -> PrefixEntry {
+        let n = prefix.len().min(8);
+        let mut w = [0u8; 8];
+        w[..n].copy_from_slice(&prefix[..n]);
+        PrefixEntry {
+            prefix: prefix.into(),
+            head: u64::from_le_bytes(w),
+            head_mask: if n == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            },
+            detector,
+            literal,
+        }
+    }
+
+    /// Whether `token`, whose first eight bytes (zero-padded) are `word`, starts with the
+    /// prefix.
+    #[inline(always)]
+    fn starts(&self, word: u64, token: &[u8]) -> bool {
+        word & self.head_mask == self.head
+            && token.len() >= self.prefix.len()
+            && (self.prefix.len() <= 8 || token.starts_with(&self.prefix))
+    }
+}
 
 /// Exact prefixes looked up at the start of long tokens (see [`long_tokens`]).
 #[derive(Clone, Debug)]
@@ -181,15 +218,17 @@ impl Prefixes {
         let mut by_first: Vec<Vec<PrefixEntry>> = vec![Vec::new(); 256];
         for (d, li, p) in prefixes {
             if let Some(&b) = p.as_bytes().first() {
-                by_first[usize::from(b)].push((p.as_bytes().into(), *d, *li));
+                by_first[usize::from(b)].push(PrefixEntry::new(p.as_bytes(), *d, *li));
             }
         }
         let mut pairs = vec![0u64; 65536 / 64];
         for list in &mut by_first {
             // Longest first, so a detector sees its most specific prefix.
-            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
-            for (p, _, _) in list.iter() {
-                match **p {
+            list.sort_by(|a, b| {
+                (b.prefix.len().cmp(&a.prefix.len())).then(a.detector.cmp(&b.detector))
+            });
+            for e in list.iter() {
+                match *e.prefix {
                     [a, b, ..] => {
                         let i = usize::from(a) << 8 | usize::from(b);
                         pairs[i / 64] |= 1 << (i % 64);
@@ -229,9 +268,13 @@ impl Prefixes {
             .first()
             .map(|b| self.by_first[usize::from(*b)].as_slice())
             .unwrap_or(&[]);
+        let mut w = [0u8; 8];
+        let n = token.len().min(8);
+        w[..n].copy_from_slice(&token[..n]);
+        let word = u64::from_le_bytes(w);
         list.iter()
-            .filter(move |(p, _, _)| token.starts_with(p))
-            .map(|(p, d, li)| (*d, *li, p.len()))
+            .filter(move |e| e.starts(word, token))
+            .map(|e| (e.detector, e.literal, e.prefix.len()))
     }
 }
 
@@ -1103,6 +1146,32 @@ mod tests {
         ) {
             let bytes = parts.concat().into_bytes();
             prop_assert_eq!(DigitRuns::new(&bytes).collect::<Vec<_>>(), old_digit_pass(&bytes));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The masked-word test finds exactly the prefixes a token starts with.
+        #[test]
+        fn prefix_matching_is_starts_with(
+            prefixes in proptest::collection::vec("[ab_][ab_-]{0,11}", 1..12),
+            token in "[ab_][ab_-]{0,20}",
+        ) {
+            let list: Vec<(usize, usize, String)> =
+                prefixes.iter().enumerate().map(|(i, p)| (i % 3, i, p.clone())).collect();
+            let Some(px) = Prefixes::build(&list, 1) else {
+                return Err(TestCaseError::fail("no prefixes"));
+            };
+            let mut got: Vec<(usize, usize, usize)> = px.matching(token.as_bytes()).collect();
+            let mut want: Vec<(usize, usize, usize)> = list
+                .iter()
+                .filter(|(_, _, p)| token.starts_with(p.as_str()))
+                .map(|(d, li, p)| (*d, *li, p.len()))
+                .collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            prop_assert_eq!(got, want);
         }
     }
 
