@@ -707,41 +707,50 @@ impl Iterator for DigitRuns<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<DigitRun> {
-        let p = loop {
+        let b = self.bytes;
+        loop {
             while self.todo == 0 {
                 let next = self.base + WINDOW;
-                if next >= self.bytes.len() {
+                if next >= b.len() {
                     return None;
                 }
                 self.load(next);
             }
             let off = self.todo.trailing_zeros() as usize;
             let p = self.base + off;
-            if p >= self.until {
-                break p;
-            }
-            // A short group that ends inside the window is the whole run when no separator
-            // follows it (see `digit_run_by`).
+            // The digit group at `p`. When it ends inside the window with no separator after
+            // it, it is the whole run (see `digit_run_by`), read off the mask: most runs.
             let t = (!(self.win >> off)).trailing_zeros() as usize;
-            let whole = off + t < WINDOW && self.bytes.get(p + t).is_none_or(|&c| sep_bit(c) == 0);
-            if !(whole && t < self.min_digits) {
-                break p;
+            let after = b.get(p + t).copied();
+            if off + t < WINDOW && after.is_none_or(|c| sep_bit(c) == 0) {
+                self.todo &= !low_bits(off + t);
+                if p < self.until && t < self.min_digits {
+                    continue;
+                }
+                return Some(DigitRun {
+                    start: p,
+                    end: p + t,
+                    digits: t,
+                    groups: 1,
+                    seps: 0,
+                    word_before: p > 0 && is_word(b.get(p - 1)),
+                    word_after: is_word(after.as_ref()),
+                });
             }
-            self.todo &= !low_bits(off + t);
-        };
-        let run = digit_run_by(self.bytes, p, |i| self.group_end(i));
-        // The next run starts at a digit at or after the end of this one.
-        let from = run.end.max(p + 1);
-        let off = from - self.base;
-        if off < WINDOW {
-            self.todo &= !low_bits(off);
-        } else if from < self.bytes.len() {
-            self.load(from);
-        } else {
-            self.todo = 0;
-            self.base = self.bytes.len();
+            let run = digit_run_by(b, p, |i| self.group_end(i));
+            // The next run starts at a digit at or after the end of this one.
+            let from = run.end.max(p + 1);
+            let off = from - self.base;
+            if off < WINDOW {
+                self.todo &= !low_bits(off);
+            } else if from < b.len() {
+                self.load(from);
+            } else {
+                self.todo = 0;
+                self.base = b.len();
+            }
+            return Some(run);
         }
-        Some(run)
     }
 }
 
