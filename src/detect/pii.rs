@@ -89,9 +89,19 @@ impl Detect for ShortRuns {
         // - labelled values: letters or `-` before the digits would belong to the value;
         //   without them the value starts at the run, and only `label_before` decides;
         // - MBI and IBAN: a letter after, resp. before, the digits.
+        // A `:` before the run is inert too when no hex digit, `:`, `.` or `-` precedes it
+        // (`"created_at":1706321864`): the network part then walks a token that starts with
+        // one colon and holds at most two more, neither a MAC (which starts with a hex digit)
+        // nor an IPv6 address (which needs `::` or six colons).
         // The `short_runs_gate_agrees` proptest compares this shortcut with all parts.
+        let b = cx.bytes;
+        let before = run.start.wrapping_sub(1);
         if run.groups < 3
-            && inert(cx.bytes, run.start.wrapping_sub(1))
+            && (inert(b, before)
+                || (b.get(before) == Some(&b':')
+                    && !b
+                        .get(before.wrapping_sub(1))
+                        .is_some_and(|&c| is_hex_tok(c))))
             && inert(cx.bytes, run.end)
             && label_before(cx.bytes, run.start).is_none()
         {
@@ -2942,7 +2952,7 @@ mod short_runs_tests {
                     "MRN ", "mrn#", "DOB: ", "Account no. ", "acct ", "patient id ", "Passport ",
                     "member ID: ", "policy #", "medical record ", "born ", "id=", "user_id=",
                     "Jan ", "GB", "DE89", "1EG4-", "TE5-MK73", "fe80::", "a1:b2:", "0x", "v",
-                    "é", "ab", "Z",
+                    "é", "ab", "Z", "\":", "x:", "1:", "a:", ".:", "::", " :", "-:",
                 ]).prop_map(String::from),
                 2 => "[a-zA-Z]{1,6}",
                 1 => any::<char>().prop_map(String::from),
@@ -2959,6 +2969,9 @@ mod short_runs_tests {
             "patient id 556677 policy # 99887766 passport 123456789",
             "x=31169 port: 38058 (7151) 1021.20, 10.0.0.1 fe80::1 00:1a:2b:3c:4d:5e",
             "IBAN GB82 WEST 1234 5698 7654 32 and MBI 1EG4-TE5-MK73",
+            // Runs after a colon: MACs and IPv6 addresses that end in digits, times, JSON.
+            "mac 00:1a:2b:3c:4d:56 ip 2001:db8:0:0:0:0:2:1 fe80::1:2 at 10:22:33",
+            "{\"created_at\":1706321864,\"n\":5} a:12 .:3 -:4 x:5",
         ] {
             agree(text).unwrap();
         }
