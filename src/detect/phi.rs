@@ -49,21 +49,22 @@ fn mbi_letter(c: u8) -> bool {
     c.is_ascii_uppercase() && !matches!(c, b'S' | b'L' | b'O' | b'I' | b'B' | b'Z')
 }
 
+/// Whether `c` (upper case) may stand at position `k` of an MBI: a digit 1-9, then letter,
+/// letter or digit, digit, letter, letter or digit, digit, letter, letter, digit, digit.
+#[inline]
+fn mbi_pos_ok(k: usize, c: u8) -> bool {
+    match k {
+        0 => matches!(c, b'1'..=b'9'),
+        1 | 4 | 7 | 8 => mbi_letter(c),
+        2 | 5 => c.is_ascii_digit() || mbi_letter(c),
+        3 | 6 | 9 | 10 => c.is_ascii_digit(),
+        _ => false,
+    }
+}
+
 /// The 11 MBI characters (dashes removed) follow the position rules.
 fn mbi_ok(v: &[u8; 11]) -> bool {
-    let n = |c: u8| c.is_ascii_digit();
-    let an = |c: u8| n(c) || mbi_letter(c);
-    matches!(v[0], b'1'..=b'9')
-        && mbi_letter(v[1])
-        && an(v[2])
-        && n(v[3])
-        && mbi_letter(v[4])
-        && an(v[5])
-        && n(v[6])
-        && mbi_letter(v[7])
-        && mbi_letter(v[8])
-        && n(v[9])
-        && n(v[10])
+    v.iter().enumerate().all(|(k, &c)| mbi_pos_ok(k, c))
 }
 
 impl Detect for Mbi {
@@ -105,8 +106,9 @@ impl Detect for Mbi {
         while e < b.len() && e - s < 14 {
             let c = b[e];
             if c.is_ascii_alphanumeric() {
-                if n == 11 {
-                    return run.end; // longer token
+                // A longer token, or a character out of place (hashes and ids): no MBI.
+                if n == 11 || !mbi_pos_ok(n, c.to_ascii_uppercase()) {
+                    return run.end;
                 }
                 v[n] = c;
                 n += 1;
@@ -437,6 +439,100 @@ mod tests {
             "ab1234563",       // lower case
         ] {
             assert!(found(Kind::DEA_NUMBER, t).is_empty(), "{t}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod mbi_tests {
+    use super::*;
+    use crate::detect::Candidate;
+    use proptest::prelude::*;
+
+    /// `Mbi::detect` before it stopped at the first character out of place: the reference.
+    fn old_detect(cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        let run = &hit.run;
+        if run.word_before || run.digits != 1 || run.groups != 1 || !run.word_after {
+            return run.end;
+        }
+        let b = cx.bytes;
+        let s = run.start;
+        if !b
+            .get(s + 1)
+            .is_some_and(|c| mbi_letter(c.to_ascii_uppercase()))
+        {
+            return run.end;
+        }
+        let mut v = [0u8; 11];
+        let mut n = 0;
+        let mut e = s;
+        let mut dashes = 0;
+        while e < b.len() && e - s < 14 {
+            let c = b[e];
+            if c.is_ascii_alphanumeric() {
+                if n == 11 {
+                    return run.end;
+                }
+                v[n] = c;
+                n += 1;
+            } else if c == b'-' && (n == 4 || n == 7) && dashes < 2 {
+                dashes += 1;
+            } else {
+                break;
+            }
+            e += 1;
+        }
+        let letters = || v.iter().filter(|c| c.is_ascii_alphabetic());
+        let lower = letters().all(u8::is_ascii_lowercase);
+        if !lower && !letters().all(u8::is_ascii_uppercase) {
+            return run.end;
+        }
+        v.make_ascii_uppercase();
+        if n != 11 || cx.word_at(e) || (dashes != 0 && dashes != 2) || !mbi_ok(&v) {
+            return run.end;
+        }
+        let score = if dashes == 2 {
+            SCORE_STRONG
+        } else if cx.cue_near(&MBI_CUES, s, e) {
+            SCORE_WITH_CUE
+        } else {
+            SCORE_WEAK
+        };
+        cx.emit(Kind::INSURANCE_ID, s, e, score, priority::STRUCTURED);
+        e
+    }
+
+    fn new_detect(cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        Mbi.detect(cx, hit)
+    }
+
+    fn dispatch(text: &str, hit: &Hit, f: fn(&mut Cx<'_>, &Hit) -> usize) -> (usize, String) {
+        let mut out: Vec<Candidate> = Vec::new();
+        let mut cx = Cx::new(text, "medicare_mbi", &mut out);
+        let r = f(&mut cx, hit);
+        (r, format!("{out:?}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn mbi_stops_early_with_the_same_results(
+            parts in proptest::collection::vec(prop_oneof![
+                3 => prop::sample::select(vec![
+                    "1EG4-TE5-MK73", "1EG4TE5MK73", "1eg4te5mk73", "2AB3-CD4-EF56", "9XY8AB7CD65",
+                    "1A2", "1a6cba1e4380b9c7c18aca4c77547309", " ", "-", "\n", "MBI: ", "x",
+                ]).prop_map(String::from),
+                2 => "[1-9][A-Z0-9]{0,12}",
+                2 => "[0-9][a-z0-9-]{0,14}",
+                1 => any::<char>().prop_map(String::from),
+            ], 0..8),
+        ) {
+            let text = parts.concat();
+            for run in crate::scan::DigitRuns::new(text.as_bytes()) {
+                let hit = Hit { start: run.start, end: run.end, literal: 0, run };
+                prop_assert_eq!(dispatch(&text, &hit, new_detect), dispatch(&text, &hit, old_detect));
+            }
         }
     }
 }
