@@ -1,5 +1,5 @@
 //! 16-byte blocks read as bit masks of byte classes, for the passes that look at every byte
-//! (digits, token windows, context-word windows).
+//! (digits, token windows, context words, hex tokens, label words, URI ends).
 //!
 //! A block is a `wide::u8x16`: on x86-64 a class test is a subtraction, a `max` and a compare
 //! over all sixteen bytes, and the mask is one `movemask` (NEON and wasm simd128 have their
