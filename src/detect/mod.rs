@@ -373,7 +373,44 @@ pub(crate) fn compile(name: &str, pattern: &str) -> Result<regex::Regex, BuildEr
 #[cfg(test)]
 pub(crate) mod testing {
     //! Helpers for detector unit tests: run one detector through the real engine.
+    use super::{Candidate, Cx, Hit};
     use crate::{Finding, Kind, Scanner};
+    use proptest::prelude::*;
+
+    /// One detector entry point: `Detect::detect`, or a reference version of it.
+    pub(crate) type DetectFn = fn(&mut Cx<'_>, &Hit) -> usize;
+
+    /// What one dispatch does: its resume offset and the candidates it emits.
+    fn dispatch(text: &str, hit: &Hit, f: DetectFn) -> (usize, String) {
+        let mut out: Vec<Candidate> = Vec::new();
+        let mut cx = Cx::new(text, "test", &mut out);
+        let r = f(&mut cx, hit);
+        (r, format!("{out:?}"))
+    }
+
+    /// Every digit run of `text`, offered alone, gets the same resume offset and the same
+    /// candidates from `new` as from `old`: for fast paths checked against the code they skip.
+    pub(crate) fn same_on_every_run(
+        text: &str,
+        new: DetectFn,
+        old: DetectFn,
+    ) -> Result<(), TestCaseError> {
+        for run in crate::scan::DigitRuns::new(text.as_bytes()) {
+            let hit = Hit {
+                start: run.start,
+                end: run.end,
+                literal: 0,
+                run,
+            };
+            prop_assert_eq!(
+                dispatch(text, &hit, new),
+                dispatch(text, &hit, old),
+                "run at {}",
+                run.start
+            );
+        }
+        Ok(())
+    }
 
     /// Findings of the built-in scanner restricted to `kind`, as `(kind id, matched text)`.
     pub(crate) fn found(kind: Kind, text: &str) -> Vec<String> {

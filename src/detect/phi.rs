@@ -446,7 +446,7 @@ mod tests {
 #[cfg(test)]
 mod mbi_tests {
     use super::*;
-    use crate::detect::Candidate;
+    use crate::detect::testing::same_on_every_run;
     use proptest::prelude::*;
 
     /// `Mbi::detect` before it stopped at the first character out of place: the reference.
@@ -506,13 +506,6 @@ mod mbi_tests {
         Mbi.detect(cx, hit)
     }
 
-    fn dispatch(text: &str, hit: &Hit, f: fn(&mut Cx<'_>, &Hit) -> usize) -> (usize, String) {
-        let mut out: Vec<Candidate> = Vec::new();
-        let mut cx = Cx::new(text, "medicare_mbi", &mut out);
-        let r = f(&mut cx, hit);
-        (r, format!("{out:?}"))
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
@@ -528,11 +521,7 @@ mod mbi_tests {
                 1 => any::<char>().prop_map(String::from),
             ], 0..8),
         ) {
-            let text = parts.concat();
-            for run in crate::scan::DigitRuns::new(text.as_bytes()) {
-                let hit = Hit { start: run.start, end: run.end, literal: 0, run };
-                prop_assert_eq!(dispatch(&text, &hit, new_detect), dispatch(&text, &hit, old_detect));
-            }
+            same_on_every_run(&parts.concat(), new_detect, old_detect)?;
         }
     }
 }

@@ -102,8 +102,8 @@ impl Detect for ShortRuns {
                     && !b
                         .get(before.wrapping_sub(1))
                         .is_some_and(|&c| is_hex_tok(c))))
-            && inert(cx.bytes, run.end)
-            && label_before(cx.bytes, run.start).is_none()
+            && inert(b, run.end)
+            && label_before(b, run.start).is_none()
         {
             return run.end;
         }
@@ -2906,16 +2906,8 @@ mod word_before_tests {
 #[cfg(test)]
 mod short_runs_tests {
     use super::*;
-    use crate::detect::Candidate;
+    use crate::detect::testing::same_on_every_run;
     use proptest::prelude::*;
-
-    /// What one dispatch does: its resume offset and the candidates it emits.
-    fn dispatch(text: &str, hit: &Hit, f: fn(&mut Cx<'_>, &Hit) -> usize) -> (usize, String) {
-        let mut out: Vec<Candidate> = Vec::new();
-        let mut cx = Cx::new(text, "short_runs", &mut out);
-        let r = f(&mut cx, hit);
-        (r, format!("{out:?}"))
-    }
 
     fn gated(cx: &mut Cx<'_>, hit: &Hit) -> usize {
         ShortRuns.detect(cx, hit)
@@ -2923,21 +2915,7 @@ mod short_runs_tests {
 
     /// Every digit run of `text` gives the same result through the gate as through all parts.
     fn agree(text: &str) -> Result<(), TestCaseError> {
-        for run in crate::scan::DigitRuns::new(text.as_bytes()) {
-            let hit = Hit {
-                start: run.start,
-                end: run.end,
-                literal: 0,
-                run,
-            };
-            prop_assert_eq!(
-                dispatch(text, &hit, gated),
-                dispatch(text, &hit, ShortRuns::all_parts),
-                "run at {}",
-                run.start
-            );
-        }
-        Ok(())
+        same_on_every_run(text, gated, ShortRuns::all_parts)
     }
 
     proptest! {
