@@ -1112,10 +1112,15 @@ fn hex_class(c: u8) -> u8 {
 const HEX_CAP: usize = 48;
 
 /// The hex/colon token around `pos` (`pos <= b.len()`), at most [`HEX_CAP`] bytes each way,
-/// and the [`HEX_TOK`] classes of its bytes.
+/// and which of [`HT_COLON`] and [`HT_DOT`] (the classes [`Network::hex_token`] asks about) its
+/// bytes hold.
 #[inline]
 fn hex_span(b: &[u8], pos: usize) -> (usize, usize, u8) {
     let mut seen = 0u8;
+    // Colons and dots of the token met in whole blocks, one bit per byte (their positions do
+    // not matter, only whether there are any).
+    let mut colons = 0u16;
+    let mut dots = 0u16;
     let mut s = pos;
     let lo = pos.saturating_sub(HEX_CAP);
     // Hashes, ids and addresses are long: sixteen bytes at a time while a whole block fits.
@@ -1124,8 +1129,10 @@ fn hex_span(b: &[u8], pos: usize) -> (usize, usize, u8) {
             break;
         };
         // Bit 15 is byte `s - 1`.
-        let n = m.tok().leading_ones();
-        seen |= m.classes(if n == 0 { 0 } else { u16::MAX << (16 - n) });
+        let n = m.tok.leading_ones();
+        let sel = if n == 0 { 0 } else { u16::MAX << (16 - n) };
+        colons |= m.colon & sel;
+        dots |= m.dot & sel;
         s -= n as usize;
         if n < 16 {
             break;
@@ -1145,8 +1152,10 @@ fn hex_span(b: &[u8], pos: usize) -> (usize, usize, u8) {
         let Some(m) = b.get(e..e + 16).and_then(HexMasks::of) else {
             break;
         };
-        let n = m.tok().trailing_ones();
-        seen |= m.classes(if n == 16 { u16::MAX } else { (1 << n) - 1 });
+        let n = m.tok.trailing_ones();
+        let sel = if n == 16 { u16::MAX } else { (1 << n) - 1 };
+        colons |= m.colon & sel;
+        dots |= m.dot & sel;
         e += n as usize;
         if n < 16 {
             break;
@@ -1160,43 +1169,34 @@ fn hex_span(b: &[u8], pos: usize) -> (usize, usize, u8) {
         seen |= c;
         e += 1;
     }
-    (s, e, seen)
+    if colons != 0 {
+        seen |= HT_COLON;
+    }
+    if dots != 0 {
+        seen |= HT_DOT;
+    }
+    (s, e, seen & (HT_COLON | HT_DOT))
 }
 
-/// The [`HEX_TOK`] classes of a 16-byte block as bit masks.
+/// A 16-byte block as bit masks: the bytes of a hex/colon token (any [`HEX_TOK`] class), and
+/// among them the colons and the dots.
 struct HexMasks {
-    hex: u16,
+    tok: u16,
     colon: u16,
     dot: u16,
-    dash: u16,
 }
 
 impl HexMasks {
     #[inline(always)]
     fn of(c: &[u8]) -> Option<HexMasks> {
         let blk = crate::block::Block::new(<&[u8; 16]>::try_from(c).ok()?);
+        let colon = blk.eq(b':');
+        let dot = blk.eq(b'.');
         Some(HexMasks {
-            hex: blk.hex_digits().bits(),
-            colon: blk.eq(b':').bits(),
-            dot: blk.eq(b'.').bits(),
-            dash: blk.eq(b'-').bits(),
+            tok: (blk.hex_digits() | colon | dot | blk.eq(b'-')).bits(),
+            colon: colon.bits(),
+            dot: dot.bits(),
         })
-    }
-
-    /// Bytes of the token: any class.
-    #[inline(always)]
-    fn tok(&self) -> u16 {
-        self.hex | self.colon | self.dot | self.dash
-    }
-
-    /// The classes (`HT_*` bits) found among the bytes of `sel`.
-    #[inline(always)]
-    fn classes(&self, sel: u16) -> u8 {
-        let has = |m: u16, class: u8| if m & sel != 0 { class } else { 0 };
-        has(self.hex, HT_HEX)
-            | has(self.colon, HT_COLON)
-            | has(self.dot, HT_DOT)
-            | has(self.dash, HT_DASH)
     }
 }
 
@@ -2787,7 +2787,7 @@ mod cue_tests {
             seen |= hex_class(b[e]);
             e += 1;
         }
-        (s, e, seen)
+        (s, e, seen & (HT_COLON | HT_DOT))
     }
 
     proptest! {
