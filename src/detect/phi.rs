@@ -210,9 +210,14 @@ impl Detect for Npi {
         let Some(t) = cx.text.get(run.start..run.end) else {
             return run.end;
         };
-        // Presidio's rule too: a body of one repeated digit is a placeholder, not a provider.
-        let body: Vec<u8> = t.bytes().filter(u8::is_ascii_digit).take(9).collect();
-        if !crate::validate::npi(t) || body.iter().all(|&c| c == body[0]) {
+        if !crate::validate::npi(t) {
+            return run.end;
+        }
+        // Presidio's rule too: a body (first nine digits) of one repeated digit is a
+        // placeholder, not a provider. Read in place: no allocation per candidate.
+        let mut body = t.bytes().filter(u8::is_ascii_digit).take(9);
+        let first = body.next();
+        if body.all(|c| Some(c) == first) {
             return run.end;
         }
         let score = if cx.cue_near(&NPI_CUES, run.start, run.end) {
@@ -415,12 +420,14 @@ mod tests {
             assert_eq!(found(Kind::NPI, t), [want], "{t}");
         }
         for t in [
-            "1234567893",       // no cue
-            "NPI: 1234567890",  // checksum
-            "NPI: 3234567893",  // prefix
-            "NPI: 12345678934", // length
-            "NPI: x1234567893", // glued
-            "NPI: 1111111112",  // checksum
+            "1234567893",        // no cue
+            "NPI: 1234567890",   // checksum
+            "NPI: 3234567893",   // prefix
+            "NPI: 12345678934",  // length
+            "NPI: x1234567893",  // glued
+            "NPI: 1111111112",   // one repeated digit (the checksum holds)
+            "NPI: 2222222228",   // one repeated digit (the checksum holds)
+            "NPI: 2222-222-228", // one repeated digit, grouped
         ] {
             assert!(found(Kind::NPI, t).is_empty(), "{t}");
         }
