@@ -96,22 +96,36 @@ pub(crate) fn window_bits(w: &[u8; 64], class: impl Fn(Block) -> Flags) -> u64 {
 /// letter.
 #[inline]
 pub(crate) fn letter_bits(chunk: &[u8]) -> u64 {
+    chunk_bits(chunk, Block::letters)
+}
+
+/// Bit `k` set when byte `k` of `chunk` (at most 64 bytes; the rest count as unset) is a word
+/// byte: an ASCII letter, digit or `_` (see [`crate::detect::is_word_byte`]).
+#[inline]
+pub(crate) fn word_bits(chunk: &[u8]) -> u64 {
+    chunk_bits(chunk, |b| b.letters() | b.digits() | b.eq(b'_'))
+}
+
+/// Bit `k` set when `class` flags byte `k` of `chunk` (at most 64 bytes; the rest count as
+/// unset). `class` must not flag the zero byte, which pads the last block.
+#[inline(always)]
+fn chunk_bits(chunk: &[u8], class: impl Fn(Block) -> Flags) -> u64 {
     let chunk = &chunk[..chunk.len().min(64)];
     let mut m = 0u64;
     let mut blocks = chunk.chunks_exact(16);
     let mut k = 0;
     for c in blocks.by_ref() {
         if let Ok(c) = <&[u8; 16]>::try_from(c) {
-            m |= u64::from(Block::new(c).letters().bits()) << k;
+            m |= u64::from(class(Block::new(c)).bits()) << k;
         }
         k += 16;
     }
     let rest = blocks.remainder();
     if !rest.is_empty() {
-        // Here `k <= 48`; the zero padding holds no letters.
+        // Here `k <= 48`; the zero padding is not flagged.
         let mut pad = [0u8; 16];
         pad[..rest.len()].copy_from_slice(rest);
-        m |= u64::from(Block::new(&pad).letters().bits()) << k;
+        m |= u64::from(class(Block::new(&pad)).bits()) << k;
     }
     m
 }
@@ -180,7 +194,7 @@ mod tests {
     }
 
     #[test]
-    fn letter_bits_marks_ascii_letters() {
+    fn letter_and_word_bits_mark_their_bytes() {
         let all: Vec<u8> = (0u8..=255).collect();
         for chunk in all
             .chunks(64)
@@ -192,6 +206,10 @@ mod tests {
                 m | u64::from(c.is_ascii_alphabetic()) << k
             });
             assert_eq!(letter_bits(chunk), want);
+            let want = chunk.iter().enumerate().take(64).fold(0u64, |m, (k, c)| {
+                m | u64::from(c.is_ascii_alphanumeric() || *c == b'_') << k
+            });
+            assert_eq!(word_bits(chunk), want);
         }
     }
 }

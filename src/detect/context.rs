@@ -1,8 +1,6 @@
 //! Context words: cues that make an ambiguous match believable ("SSN" before nine digits) or
 //! doubtful ("order", "tracking", "ISBN").
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
 use super::{ceil_char_boundary, floor_char_boundary, is_word_byte};
 
 /// A set of cue words, matched ASCII case-insensitively as whole words.
@@ -10,9 +8,24 @@ use super::{ceil_char_boundary, floor_char_boundary, is_word_byte};
 /// A cue that begins (ends) with a word character must not be preceded (followed) by one, so
 /// `dob` matches in "DOB: 1/2/80" but not in "adobe". Cues may contain spaces and punctuation
 /// ("date of birth", "d.o.b").
+///
+/// A window is searched word by word: a cue that begins with a word character can only start
+/// where a word does, so the candidates are the word starts of a 64-bit mask of the window's
+/// word bytes, and each is compared with the few cues that share its first byte. (An
+/// Aho-Corasick automaton, which this replaced, has no prefilter for a case-insensitive set and
+/// walks every byte of the window; it also let a longer cue that failed the word test hide a
+/// shorter one that passed, as "bank routing" hid "routing" in "mybank routing".)
 #[derive(Clone, Debug)]
 pub(crate) struct Cues {
-    ac: Option<AhoCorasick>,
+    /// The cues, ASCII lower-cased, sorted by first byte.
+    words: Vec<Box<[u8]>>,
+    /// The cues that begin with byte `c` are `words[first[c]..first[c + 1]]`.
+    first: Box<[u32; 257]>,
+    /// Bit `d % 32` of `second[c]` is set when a cue begins with bytes `c`, `d` (or is the
+    /// one byte `c`, which sets every bit): most word starts fail here, before any compare.
+    second: Box<[u32; 256]>,
+    /// Some cue begins with a byte that is not a word byte: such a cue may start anywhere.
+    any_start: bool,
 }
 
 impl Cues {
@@ -22,20 +35,38 @@ impl Cues {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let words: Vec<String> = words
+        let mut words: Vec<Box<[u8]>> = words
             .into_iter()
-            .map(|w| w.as_ref().to_string())
+            .map(|w| {
+                w.as_ref()
+                    .to_ascii_lowercase()
+                    .into_bytes()
+                    .into_boxed_slice()
+            })
             .filter(|w| !w.is_empty())
             .collect();
-        if words.is_empty() {
-            return Cues { ac: None };
+        words.sort_by_key(|w| w[0]);
+        let mut first = Box::new([0u32; 257]);
+        for w in &words {
+            first[usize::from(w[0]) + 1] += 1;
         }
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&words)
-            .ok();
-        Cues { ac }
+        for c in 0..256 {
+            first[c + 1] += first[c];
+        }
+        let mut second = Box::new([0u32; 256]);
+        for w in &words {
+            second[usize::from(w[0])] |= match w.get(1) {
+                Some(&d) => 1 << (d % 32),
+                None => u32::MAX,
+            };
+        }
+        let any_start = words.iter().any(|w| !is_word_byte(w[0]));
+        Cues {
+            words,
+            first,
+            second,
+            any_start,
+        }
     }
 
     /// True when a cue occurs as a whole word in `text[start - before .. start]` or in
@@ -48,30 +79,63 @@ impl Cues {
         before: usize,
         after: usize,
     ) -> bool {
-        let Some(ac) = &self.ac else { return false };
+        if self.words.is_empty() {
+            return false;
+        }
         let start = floor_char_boundary(text, start);
         let end = ceil_char_boundary(text, end.max(start));
         let lo = floor_char_boundary(text, start.saturating_sub(before));
-        if lo < start && Self::any_in(ac, text, lo, start) {
+        let b = text.as_bytes();
+        if lo < start && self.any_in(b, lo, start) {
             return true;
         }
         let hi = ceil_char_boundary(text, end.saturating_add(after));
-        end < hi && Self::any_in(ac, text, end, hi)
+        end < hi && self.any_in(b, end, hi)
     }
 
-    fn any_in(ac: &AhoCorasick, text: &str, lo: usize, hi: usize) -> bool {
-        let bytes = text.as_bytes();
-        let Some(window) = text.get(lo..hi) else {
+    /// True when a cue lies in `b[lo..hi]` as a whole word (the bytes around it may be outside
+    /// the window).
+    fn any_in(&self, b: &[u8], lo: usize, hi: usize) -> bool {
+        let hi = hi.min(b.len());
+        let mut i = lo;
+        while i < hi {
+            let n = (hi - i).min(64);
+            let w = crate::block::word_bits(&b[i..i + n]);
+            // Word starts: word bytes after a byte that is not one (before the chunk, the
+            // byte before it in the text).
+            let before = u64::from(i > 0 && is_word_byte(b[i - 1]));
+            let mut cand = w & !(w << 1 | before);
+            if self.any_start {
+                let in_chunk = if n == 64 { u64::MAX } else { (1 << n) - 1 };
+                cand |= !w & in_chunk;
+            }
+            while cand != 0 {
+                let p = i + cand.trailing_zeros() as usize;
+                cand &= cand - 1;
+                if self.starts_at(b, p, hi) {
+                    return true;
+                }
+            }
+            i += n;
+        }
+        false
+    }
+
+    /// A cue starts at `p` (a word start, or any byte that is not a word byte) and ends by `hi`,
+    /// not followed by a word byte when it ends with one.
+    #[inline]
+    fn starts_at(&self, b: &[u8], p: usize, hi: usize) -> bool {
+        let c = usize::from(b[p].to_ascii_lowercase());
+        let d = b.get(p + 1).map_or(0, u8::to_ascii_lowercase);
+        if self.second[c] & (1 << (d % 32)) == 0 {
             return false;
-        };
-        ac.find_iter(window).any(|m| {
-            let (s, e) = (lo + m.start(), lo + m.end());
-            let first_word = bytes.get(s).is_some_and(|b| is_word_byte(*b));
-            let last_word = e > s && bytes.get(e - 1).is_some_and(|b| is_word_byte(*b));
-            let ok_before =
-                !first_word || s == 0 || !bytes.get(s - 1).is_some_and(|b| is_word_byte(*b));
-            let ok_after = !last_word || !bytes.get(e).is_some_and(|b| is_word_byte(*b));
-            ok_before && ok_after
+        }
+        let (from, to) = (self.first[c] as usize, self.first[c + 1] as usize);
+        self.words[from..to].iter().any(|w| {
+            let e = p + w.len();
+            e <= hi
+                && b[p..e].eq_ignore_ascii_case(w)
+                && !(is_word_byte(w[w.len() - 1]) && b.get(e).is_some_and(|&x| is_word_byte(x)))
         })
     }
 }
@@ -79,6 +143,7 @@ impl Cues {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn whole_words_only() {
@@ -100,5 +165,102 @@ mod tests {
             }
         }
         assert!(!Cues::new(Vec::<String>::new()).near(t, 0, 1, 10, 10));
+    }
+
+    #[test]
+    fn a_failed_longer_cue_does_not_hide_a_shorter_one() {
+        let c = Cues::new(["bank routing", "routing"]);
+        assert!(c.near("mybank routing 12345", 15, 20, 64, 0));
+        assert!(!c.near("mybank routingx 12345", 16, 21, 64, 0));
+    }
+
+    #[test]
+    fn cues_may_start_with_punctuation_and_hold_capitals() {
+        let c = Cues::new(["#ID", "Acct."]);
+        assert!(c.near("ref #id 42", 8, 10, 64, 0));
+        assert!(c.near("x#id 42", 5, 7, 64, 0));
+        assert!(!c.near("ref #idx 42", 9, 11, 64, 0));
+        assert!(c.near("ACCT.42", 5, 7, 64, 0));
+        assert!(!c.near("xacct. 42", 7, 9, 64, 0));
+    }
+
+    /// The specification: some cue occurs in `text[lo..hi]`, ignoring ASCII case, not glued to
+    /// a word byte on a side where the cue itself has one.
+    fn naive_any_in(words: &[&str], b: &[u8], lo: usize, hi: usize) -> bool {
+        let word = |i: usize| b.get(i).is_some_and(|&x| is_word_byte(x));
+        (lo..hi).any(|p| {
+            words.iter().any(|w| {
+                let w = w.as_bytes();
+                let e = p + w.len();
+                !w.is_empty()
+                    && e <= hi
+                    && b[p..e].eq_ignore_ascii_case(w)
+                    && !(is_word_byte(w[0]) && p > 0 && word(p - 1))
+                    && !(is_word_byte(w[w.len() - 1]) && word(e))
+            })
+        })
+    }
+
+    /// The Aho-Corasick search this replaced (leftmost-longest, non-overlapping matches).
+    fn old_any_in(words: &[&str], text: &str, lo: usize, hi: usize) -> bool {
+        let ac = aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(words.iter().filter(|w| !w.is_empty()))
+            .expect("test cues build");
+        let b = text.as_bytes();
+        let word = |i: usize| b.get(i).is_some_and(|&x| is_word_byte(x));
+        let Some(window) = text.get(lo..hi) else {
+            return false;
+        };
+        ac.find_iter(window).any(|m| {
+            let (s, e) = (lo + m.start(), lo + m.end());
+            let first_word = word(s);
+            let last_word = e > s && word(e - 1);
+            (!first_word || s == 0 || !word(s - 1)) && (!last_word || !word(e))
+        })
+    }
+
+    const WORDS: &[&str] = &[
+        "card",
+        "cc",
+        "dob",
+        "date of birth",
+        "d.o.b",
+        "dea#",
+        "routing",
+        "bank routing",
+        "#id",
+        "x-ray",
+        "é",
+        "q",
+        "",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Cue-like text: pieces of cues, word bytes, separators and multi-byte characters.
+        #[test]
+        fn any_in_matches_the_specification(
+            parts in proptest::collection::vec(prop_oneof![
+                proptest::sample::select(WORDS.to_vec()).prop_map(String::from),
+                proptest::sample::select(WORDS.to_vec()).prop_map(|w| w.to_uppercase()),
+                "[a-zA-Z0-9_ #.:\\-]{0,4}",
+                Just("é".to_string()),
+            ], 0..40),
+            lo in 0usize..200,
+            len in 0usize..200,
+        ) {
+            let text = parts.concat();
+            let cues = Cues::new(WORDS);
+            let lo = floor_char_boundary(&text, lo.min(text.len()));
+            let hi = ceil_char_boundary(&text, (lo + len).min(text.len()));
+            let b = text.as_bytes();
+            let got = cues.any_in(b, lo, hi);
+            prop_assert_eq!(got, naive_any_in(WORDS, b, lo, hi));
+            // The old search found a subset: a failed longer cue could hide a shorter one.
+            prop_assert!(got || !old_any_in(WORDS, &text, lo, hi));
+        }
     }
 }
