@@ -439,9 +439,13 @@ impl WordCues {
                         .take_while(|c| c.is_ascii_alphabetic())
                         .count();
                 }
-                let glued = (s > 0 && (b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
-                    || b.get(e).is_some_and(|c| c.is_ascii_digit() || *c == b'_');
-                if self.has(&b[s..e]) && !glued {
+                // A cue glued to a digit or `_` is part of an identifier; tested only for the
+                // rare word that is a cue.
+                let glued = || {
+                    (s > 0 && (b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
+                        || b.get(e).is_some_and(|c| c.is_ascii_digit() || *c == b'_')
+                };
+                if self.has(&b[s..e]) && !glued() {
                     return true;
                 }
             }
