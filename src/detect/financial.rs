@@ -450,6 +450,11 @@ mod tests {
     #[test]
     fn aba_and_account() {
         assert_eq!(found(Kind::ABA_ROUTING, "routing 121000358"), ["121000358"]);
+        // "routing" counts although "bank routing" fails the whole-word test around it.
+        assert_eq!(
+            found(Kind::ABA_ROUTING, "mybank routing 121000358"),
+            ["121000358"]
+        );
         assert_eq!(
             found(Kind::ABA_ROUTING, "ABA# 0711-0130-7"),
             ["0711-0130-7"]
