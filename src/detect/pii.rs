@@ -356,10 +356,10 @@ pub(crate) fn open_after(gs: &[Group], j: usize) -> bool {
     j + 1 >= gs.len() || gs.get(j + 1).is_some_and(|g| g.sep[0] == b' ')
 }
 
-/// Single cue words matched word by word: faster than [`Cues`](super::context::Cues) in the hot paths (an
-/// Aho-Corasick automaton over several case-insensitive words has no prefilter and walks every
-/// byte of the window; here a window costs one pass over its letters and a length/first-letter
-/// bit test per word).
+/// Single cue words (ASCII letters only) matched word by word: a window costs one pass over its
+/// letter mask and a length/first-letter bit test per word. Unlike
+/// [`Cues`](super::context::Cues), which also reads windows word by word but takes phrases and
+/// punctuation, a word that starts in the window counts even when it runs past the window's end.
 pub(crate) struct WordCues {
     /// The cue words by length (at most 20 letters), as [`cue_key`]s.
     by_len: [Vec<[u8; CUE_KEY]>; 21],
