@@ -318,6 +318,13 @@ static ABA_CUES: Lazy<Cues> = Lazy::new(|| {
         "wire",
         "bank routing",
         "abarouting",
+        // Keys in JSON, code and forms: `_` glues words into one.
+        "routing_number",
+        "routingnumber",
+        "routing_no",
+        "routing_num",
+        "bank_routing",
+        "aba_number",
     ])
 });
 
@@ -459,6 +466,15 @@ mod tests {
             found(Kind::ABA_ROUTING, "ABA# 0711-0130-7"),
             ["0711-0130-7"]
         );
+        assert_eq!(
+            found(Kind::ABA_ROUTING, r#"{"routing_number": "121000358"}"#),
+            ["121000358"]
+        );
+        assert_eq!(
+            found(Kind::ABA_ROUTING, "routingNumber=121000358"),
+            ["121000358"]
+        );
+        assert!(found(Kind::ABA_ROUTING, r#"{"reference_number": "121000358"}"#).is_empty());
         assert!(found(Kind::ABA_ROUTING, "121000358").is_empty());
         assert!(found(Kind::ABA_ROUTING, "routing 121000359").is_empty());
         assert!(found(Kind::ABA_ROUTING, "routing 421042111").is_empty());

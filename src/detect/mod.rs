@@ -22,6 +22,7 @@ pub(crate) mod financial;
 pub(crate) mod phi;
 pub(crate) mod pii;
 pub(crate) mod secrets;
+mod table;
 // -- detect modules: extra families --
 mod gateway;
 
@@ -355,6 +356,7 @@ pub(crate) fn builtin() -> Vec<Arc<dyn Detect>> {
     all.extend(phi::detectors());
     all.extend(financial::detectors());
     all.extend(secrets::detectors());
+    all.extend(table::detectors());
     // -- detect registry: extra families --
     all.extend(gateway::detectors());
     all

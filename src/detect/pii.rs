@@ -87,7 +87,8 @@ impl Detect for ShortRuns {
         // - network: an IPv4 address needs four groups; a MAC or IPv6 address six groups, or
         //   three (Cisco), or a hex digit, `:`, `-` or `.` next to the run;
         // - labelled values: letters or `-` before the digits would belong to the value;
-        //   without them the value starts at the run, and only `label_before` decides;
+        //   without them the value starts at the run, and only `label_before` decides (or,
+        //   with a `|` or `^` next to the run, its HL7 field);
         // - MBI and IBAN: a letter after, resp. before, the digits.
         // A `:` before the run is inert too when no hex digit, `:`, `.` or `-` precedes it
         // (`"created_at":1706321864`): the network part then walks a token that starts with
@@ -111,9 +112,9 @@ impl Detect for ShortRuns {
     }
 }
 
-/// Bytes that [`inert`] accepts: all but ASCII letters, digits, `_`, `:`, `-` and `.`.
+/// Bytes that [`inert`] accepts: all but ASCII letters, digits, `_`, `:`, `-`, `.`, `^` and `|`.
 static INERT: [u8; 256] = byte_table!(|b| {
-    if b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.') {
+    if b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.' | b'^' | b'|') {
         0
     } else {
         1
@@ -121,7 +122,7 @@ static INERT: [u8; 256] = byte_table!(|b| {
 });
 
 /// The byte at `i` (none out of bounds, `usize::MAX` included) is not a letter, digit, `_`, `:`,
-/// `-` or `.`.
+/// `-`, `.`, `^` or `|`.
 #[inline(always)]
 fn inert(b: &[u8], i: usize) -> bool {
     b.get(i).is_none_or(|&c| INERT[usize::from(c)] != 0)
@@ -441,9 +442,13 @@ impl WordCues {
                 }
                 // A cue glued to a digit or `_` is part of an identifier; tested only for the
                 // rare word that is a cue.
+                // A possessive ("the patient's wife") names an owner, not what the value is.
                 let glued = || {
                     (s > 0 && (b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
                         || b.get(e).is_some_and(|c| c.is_ascii_digit() || *c == b'_')
+                        || (b.get(e) == Some(&b'\'')
+                            && b.get(e + 1).is_some_and(|c| c | 0x20 == b's')
+                            && !b.get(e + 2).is_some_and(u8::is_ascii_alphanumeric))
                 };
                 if self.has(&b[s..e]) && !glued() {
                     return true;
@@ -464,6 +469,18 @@ impl WordCues {
     /// A cue in the `n` bytes before `start`.
     pub(crate) fn before(&self, b: &[u8], start: usize, n: usize) -> bool {
         self.in_window(b, start.saturating_sub(n), start)
+    }
+
+    /// A cue in the `n` bytes before `start` on the same line: in a log, the user agent that
+    /// ends one line ("python-requests/2.31.0") says nothing about the address that starts the
+    /// next.
+    pub(crate) fn before_on_line(&self, b: &[u8], start: usize, n: usize) -> bool {
+        let lo = start.saturating_sub(n);
+        let lo = b[lo..start]
+            .iter()
+            .rposition(|c| *c == b'\n')
+            .map_or(lo, |k| lo + k + 1);
+        self.in_window(b, lo, start)
     }
 }
 
@@ -731,6 +748,14 @@ impl Phone {
         if let Some((j, s)) = Self::nanp(b, gs, i, paren) {
             return Some((i, j, s, false));
         }
+        // Japanese (070/080/090) and Korean (010) mobile numbers in their national form,
+        // 090-1234-5678: a trunk `0`, a mobile prefix and two dashed groups of four.
+        if matches!(gd, b"010" | b"070" | b"080" | b"090") && !paren {
+            let (x, l) = (gs.get(i + 1)?, gs.get(i + 2)?);
+            if x.len() == 4 && l.len() == 4 && x.sep == [b'-', 0] && l.sep == [b'-', 0] {
+                return Some((i, i + 2, SCORE_STRONG, false));
+            }
+        }
         None
     }
 
@@ -881,6 +906,7 @@ impl Detect for Phone {
             && n > 0
             && !glued_end(run.end)
             && Phone::cued_shape(b, run, &gs)
+            && !placeholder(&b[run.start..run.end])
             && PHONE_CUES.before(
                 b,
                 run.start,
@@ -1288,7 +1314,7 @@ impl Network {
                         e = p.e;
                     }
                 }
-                let score = if IP_NEG.before(b, s, 32) {
+                let score = if IP_NEG.before_on_line(b, s, 32) {
                     SCORE_WEAK
                 } else {
                     SCORE_STRONG
@@ -1380,7 +1406,7 @@ impl Network {
                 ze = k;
             }
         }
-        let score = if IP_NEG.before(b, s, 32) {
+        let score = if IP_NEG.before_on_line(b, s, 32) {
             SCORE_WEAK
         } else {
             SCORE_STRONG
@@ -1463,7 +1489,7 @@ static DATE_RE: Lazy<Regex> = Lazy::new(|| {
 /// Numeric dates (the first alternatives of [`DATE_RE`], so the ones it prefers at a position)
 /// are read by hand, [`num_date_at`]: a capture search costs thousands of instructions per
 /// date. Dates with month names, and numeric dates next to non-ASCII text, go to the regex.
-fn date_at(hay: &str, at: usize) -> Option<(usize, bool)> {
+pub(crate) fn date_at(hay: &str, at: usize) -> Option<(usize, bool)> {
     if let Ok(Some(found)) = num_date_at(hay.as_bytes(), at) {
         return Some(found);
     }
@@ -1594,11 +1620,23 @@ enum Word {
     Filler,
     /// A month name (only between a birth label and the day: "DOB: April 12, 1986").
     Month,
-    /// The head word of a label; `true` when it needs a filler or `#` after it ("patient #").
-    Head(Label, bool),
+    /// The head word of a label, and what must stand between it and the value.
+    Head(Label, Needs),
     /// Completes a two-word label when the word before it is right ("medical record").
     Tail(Label),
     Other,
+}
+
+/// What a label's head word needs between it and the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Needs {
+    /// Nothing: "MRN 1234567".
+    Nothing,
+    /// A filler word or `#`: "patient # 4471", "patient no. 4471".
+    Filler,
+    /// A filler word; `#` is not enough: "acc no. 12345678", while "Acc# 24-164-01129" on a
+    /// specimen label is an accession number.
+    Word,
 }
 
 /// Every word [`classify`] knows, for the quick length/first-letter filter.
@@ -1625,6 +1663,10 @@ const KNOWN_WORDS: &[&str] = &[
     "mm/dd/yy",
     "yyyy-mm-dd",
     "ending",
+    "value",
+    "as",
+    "verified",
+    "confirmed",
     "jan",
     "january",
     "feb",
@@ -1677,8 +1719,11 @@ const KNOWN_WORDS: &[&str] = &[
     "memberid",
     "member_id",
     "subscriber_id",
+    "subscriberid",
     "policy_number",
+    "policynumber",
     "insurance_id",
+    "cardholder",
     "passport",
     "passport_number",
     "passport_no",
@@ -1700,6 +1745,12 @@ const KNOWN_WORDS: &[&str] = &[
     "b-day",
     "date_of_birth",
     "birth_date",
+    "geburtsdatum",
+    "naissance",
+    "nacimiento",
+    "nascita",
+    "nascimento",
+    "geboortedatum",
 ];
 
 /// `QUICK[len]`: bit set of the first letters of known words of that length.
@@ -1865,29 +1916,39 @@ fn classify_slow(w: &[u8]) -> Word {
     match w {
         b"no" | b"nr" | b"num" | b"number" | b"numbers" | b"is" | b"id" | b"ids"
         | b"identifier" | b"of" | b"was" | b"code" | b"on" | b"the" | b"date" | b"dt" | b"in"
-        | b"mm/dd/yyyy" | b"dd/mm/yyyy" | b"mm/dd/yy" | b"yyyy-mm-dd" | b"ending" => Word::Filler,
+        | b"mm/dd/yyyy" | b"dd/mm/yyyy" | b"mm/dd/yy" | b"yyyy-mm-dd" | b"ending" | b"value"
+        | b"as" | b"verified" | b"confirmed" => Word::Filler,
         b"jan" | b"january" | b"feb" | b"february" | b"mar" | b"march" | b"apr" | b"april"
         | b"may" | b"jun" | b"june" | b"jul" | b"july" | b"aug" | b"august" | b"sep" | b"sept"
         | b"september" | b"oct" | b"october" | b"nov" | b"november" | b"dec" | b"december" => {
             Word::Month
         }
-        b"mrn" | b"mrns" => Word::Head(Mrn, false),
-        b"mr" | b"chart" | b"hospital" | b"hosp" => Word::Head(Mrn, true),
+        b"mrn" | b"mrns" => Word::Head(Mrn, Needs::Nothing),
+        b"mr" | b"chart" | b"hospital" | b"hosp" => Word::Head(Mrn, Needs::Filler),
         b"record" | b"rec" => Word::Tail(Mrn),
-        b"patient" | b"pt" | b"pat" => Word::Head(Patient, true),
-        b"patientid" | b"patient_id" | b"patient-id" | b"ptid" => Word::Head(Patient, false),
+        b"patient" | b"pt" | b"pat" => Word::Head(Patient, Needs::Filler),
+        b"patientid" | b"patient_id" | b"patient-id" | b"ptid" => {
+            Word::Head(Patient, Needs::Nothing)
+        }
         b"member" | b"subscriber" | b"policy" | b"insurance" | b"group" | b"medicare"
-        | b"medicaid" | b"beneficiary" | b"plan" => Word::Head(Insurance, true),
-        b"mbi" | b"memberid" | b"member_id" | b"subscriber_id" | b"policy_number"
-        | b"insurance_id" => Word::Head(Insurance, false),
-        b"passport" | b"passport_number" | b"passport_no" => Word::Head(Passport, false),
+        | b"medicaid" | b"beneficiary" | b"plan" | b"cardholder" => {
+            Word::Head(Insurance, Needs::Filler)
+        }
+        b"mbi" | b"memberid" | b"member_id" | b"subscriber_id" | b"subscriberid"
+        | b"policy_number" | b"policynumber" | b"insurance_id" => {
+            Word::Head(Insurance, Needs::Nothing)
+        }
+        b"passport" | b"passport_number" | b"passport_no" => Word::Head(Passport, Needs::Nothing),
         b"document" => Word::Tail(Passport),
         b"account" | b"acct" | b"a/c" | b"account_number" | b"acct_no" | b"account_no" => {
-            Word::Head(Account, false)
+            Word::Head(Account, Needs::Nothing)
         }
-        b"acc" => Word::Head(Account, true),
+        b"acc" => Word::Head(Account, Needs::Word),
         b"dob" | b"d.o.b" | b"birth" | b"birthday" | b"birthdate" | b"born" | b"bday"
-        | b"b-day" | b"date_of_birth" | b"birth_date" => Word::Head(Birth, false),
+        | b"b-day" | b"date_of_birth" | b"birth_date" | b"geburtsdatum" | b"naissance"
+        | b"nacimiento" | b"nascita" | b"nascimento" | b"geboortedatum" => {
+            Word::Head(Birth, Needs::Nothing)
+        }
         _ => Word::Other,
     }
 }
@@ -1986,7 +2047,7 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
 static LABEL_PUNCT: [u8; 256] = byte_table!(|b| match b {
     b'#' => 2,
     b' ' | b'\t' | b'\n' | b'\r' | b':' | b'=' | b'"' | b'\'' | b'|' | b'*' | b'(' | b')'
-    | b'[' | b']' | b'>' | b',' | b'`' | b'-' | b'.' => 1,
+    | b'[' | b']' | b'>' | b',' | b'`' | b'-' | b'.' | b'{' | b'}' => 1,
     _ => 0,
 });
 
@@ -2004,6 +2065,36 @@ fn skip_punct_back(b: &[u8], mut i: usize, lim: usize) -> (usize, bool) {
     (i, hash)
 }
 
+/// [`skip_punct_back`], and then past a parenthetical that those separators close, with the
+/// separators before it: "DOB (for verification): 1983-02-17".
+#[inline(always)]
+fn skip_back(b: &[u8], i: usize, lim: usize) -> (usize, bool) {
+    let (k, hash) = skip_punct_back(b, i, lim);
+    if k < i && b[k..i].contains(&b')') {
+        return skip_paren_back(b, i, lim, (k, hash));
+    }
+    (k, hash)
+}
+
+/// [`skip_back`] past separators `k..i` that hold a `)`.
+#[inline(never)]
+fn skip_paren_back(b: &[u8], i: usize, lim: usize, (k, hash): (usize, bool)) -> (usize, bool) {
+    if b[k..i].contains(&b'(') {
+        return (k, hash);
+    }
+    let open = b[lim..k]
+        .iter()
+        .rposition(|c| matches!(c, b'(' | b')' | b'\n'))
+        .map(|o| lim + o);
+    match open {
+        Some(o) if b[o] == b'(' => {
+            let (k2, hash2) = skip_punct_back(b, o, lim);
+            (k2, hash || hash2)
+        }
+        _ => (k, hash),
+    }
+}
+
 /// The label before a value that starts at `value_start`, if any: walks back over separators,
 /// filler words and (for dates) a month name, at most four words and [`LABEL_GAP`] bytes.
 /// Returns the label and where a month name, if one was skipped, starts.
@@ -2011,7 +2102,7 @@ fn skip_punct_back(b: &[u8], mut i: usize, lim: usize) -> (usize, bool) {
 fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> {
     // Most values have no label: their first word fails on its last three bytes, here, without
     // the call and frame of the full walk.
-    let first = skip_punct_back(b, value_start, value_start.saturating_sub(LABEL_GAP));
+    let first = skip_back(b, value_start, value_start.saturating_sub(LABEL_GAP));
     if !may_end_known_word(b, first.0) {
         return None;
     }
@@ -2030,12 +2121,10 @@ fn label_walk(
     let mut filler = false;
     let mut month: Option<usize> = None;
     let mut saw_id = false;
+    // A filler word (not only `#`) stands between the head and the value.
+    let mut word_filler = false;
     for n in 0..5 {
-        let (k, hash) = if n == 0 {
-            first
-        } else {
-            skip_punct_back(b, i, lim)
-        };
+        let (k, hash) = if n == 0 { first } else { skip_back(b, i, lim) };
         filler |= hash;
         // Every word but a known one returns `None` below; most words fail on their last three
         // bytes (`k` is past any trailing dot, which `skip_punct_back` skips).
@@ -2048,12 +2137,18 @@ fn label_walk(
         match classify(w) {
             Word::Filler => {
                 filler = true;
+                word_filler = true;
                 // "account id" is a login or cloud account, not a bank account number.
                 saw_id |= w == b"id" || w == b"ids";
             }
             Word::Month if month.is_none() && !filler => month = Some(ws),
-            Word::Head(label, needs_filler) => {
-                if needs_filler && !filler {
+            Word::Head(label, needs) => {
+                let ok = match needs {
+                    Needs::Nothing => true,
+                    Needs::Filler => filler,
+                    Needs::Word => word_filler,
+                };
+                if !ok {
                     return None;
                 }
                 if (month.is_some() && label != Label::Birth) || (saw_id && label == Label::Account)
@@ -2109,6 +2204,59 @@ fn value_token(b: &[u8], s: usize, max: usize) -> Option<usize> {
     }
     let glued = b.get(e).is_some_and(|c| is_word_byte(*c));
     (e > s && e - s <= max && !glued).then_some(e)
+}
+
+/// The label that an HL7 v2 message gives the value that starts a field at `s`:
+/// - in an identifier (a CX field such as PID-3, `|00771234^^^MGH^MR|`), the fifth component,
+///   the identifier type code (HL7 table 0203): `MR` a medical record number, `PI`/`PT` a
+///   patient id, `MB`/`SN` a member or subscriber number (reads at most 64 bytes on);
+/// - PID-7, the patient's date of birth (reads at most 128 bytes back to the `PID|`).
+fn hl7_label(b: &[u8], s: usize) -> Option<Label> {
+    if !matches!(b.get(s.wrapping_sub(1)), Some(b'|' | b'~')) {
+        return None;
+    }
+    let e = value_token(b, s, 24)?;
+    if b[s..e].iter().all(u8::is_ascii_digit) && e - s == 8 && hl7_pid_field(b, s) == Some(7) {
+        return Some(Label::Birth);
+    }
+    if b.get(e) != Some(&b'^') {
+        return None;
+    }
+    let lim = b.len().min(e + 64);
+    let end = |c: &u8| matches!(c, b'^' | b'|' | b'~' | b'\r' | b'\n');
+    // Past the check digit, its scheme and the assigning authority, to the type code.
+    let mut i = e;
+    for _ in 0..3 {
+        i += 1 + b.get(i + 1..lim)?.iter().position(end)?;
+        if b[i] != b'^' {
+            return None;
+        }
+    }
+    let t = i + 1;
+    let te = t + b.get(t..lim)?.iter().position(end)?;
+    match &b[t..te] {
+        b"MR" => Some(Label::Mrn),
+        b"PI" | b"PT" => Some(Label::Patient),
+        b"MB" | b"SN" => Some(Label::Insurance),
+        _ => None,
+    }
+}
+
+/// The field number of the PID segment field that starts at `s` (after its `|`), when the
+/// segment's `PID|` is at most 128 bytes back.
+fn hl7_pid_field(b: &[u8], s: usize) -> Option<usize> {
+    let lo = s.saturating_sub(128);
+    let seg = b[lo..s].windows(4).rposition(|w| w == b"PID|")? + lo;
+    // Not the end of a longer word ("XPID|"); segments may run together when line breaks were
+    // lost ("2.5.1PID|"), so a digit before is fine.
+    if seg > 0 && b[seg - 1].is_ascii_alphabetic() {
+        return None;
+    }
+    let fields = &b[seg + 3..s];
+    if fields.iter().any(|c| matches!(c, b'\n' | b'\r')) {
+        return None;
+    }
+    Some(fields.iter().filter(|c| **c == b'|').count())
 }
 
 fn value_ok(label: Label, v: &[u8]) -> bool {
@@ -2202,7 +2350,7 @@ impl Detect for LabelledValues {
                 None
             }
         });
-        let Some((label, month)) = label else {
+        let Some((label, month)) = label.or_else(|| Some((hl7_label(b, s)?, None))) else {
             return run.end;
         };
         if label == Label::Birth {
@@ -2308,6 +2456,12 @@ mod more_tests {
             ("phone: 4155550132", "4155550132"),
             ("My Japanese number is 090-1234-5678", "090-1234-5678"),
             ("tel 09-7625400", "09-7625400"),
+            (
+                "(mail: y.sato@docomo.ne.jp, 080-5521-0937)",
+                "080-5521-0937",
+            ),
+            ("연락처 010-7731-2240 입니다", "010-7731-2240"),
+            ("the patient's daughter, at 303-492-6687", "303-492-6687"),
         ] {
             assert_eq!(found(Kind::PHONE, t), [want], "{t}");
         }
@@ -2335,6 +2489,10 @@ mod more_tests {
             "4111 1111 1111 1111",
             "+0 123 456 789",
             "123e4567-e89b-12d3-a456-426614174000",
+            "phone numbers were replaced with 000-000-0000",
+            "ref 080-4471-2093",
+            "090-12345-678",
+            "patient 303-492-6687",
         ] {
             assert!(found(Kind::PHONE, t).is_empty(), "{t}");
         }
@@ -2397,6 +2555,11 @@ mod more_tests {
             ),
             ("[2001:db8::ff00:42:8329]:443", "2001:db8::ff00:42:8329"),
             ("::ffff:192.0.2.128", "::ffff:192.0.2.128"),
+            // A version word on the line before does not count.
+            (
+                "\"Mozilla/5.0 Chrome/120.0.6099.71\"\n172.16.40.9 - - [02/Mar/2025:07:15:40 +0000]",
+                "172.16.40.9",
+            ),
         ] {
             assert_eq!(found(Kind::IP_ADDRESS, t), [want], "{t}");
         }
@@ -2405,6 +2568,7 @@ mod more_tests {
             "OID 1.3.6.1.4.1",
             "v1.2.3.4",
             "version 10.0.0.1",
+            "chrome\tversion\t10.0.0.1",
             "256.1.1.1",
             "01.02.03.04",
             "std::vector<int>",
@@ -2469,6 +2633,11 @@ mod more_tests {
             ("birthday is the 3rd of March, 1990", "3rd of March, 1990"),
             ("dob=19860412", "19860412"),
             ("DOB (MM/DD/YYYY): 4/2/86", "4/2/86"),
+            ("DOB (per driver's licence): 1971-10-03", "1971-10-03"),
+            ("pt DOB confirmed as 2/9/1958", "2/9/1958"),
+            ("Geburtsdatum 03.11.1968", "03.11.1968"),
+            ("date de naissance : 21/06/1979", "21/06/1979"),
+            ("fecha de nacimiento: 1990-01-31", "1990-01-31"),
         ] {
             assert_eq!(found(Kind::DATE_OF_BIRTH, t), [want], "{t}");
         }
@@ -2479,8 +2648,76 @@ mod more_tests {
             "stubborn 04/12/1986",
             "DOB: unknown; seen 04/12/2020",
             "birth weight 3.2 kg",
+            "DOB (see chart) unknown. Seen 04/12/2020",
         ] {
             assert!(found(Kind::DATE_OF_BIRTH, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn labelled_values_in_records() {
+        for (kind, t, want) in [
+            // HL7 v2 CX identifiers: the type code after the value is the label.
+            (
+                Kind::MRN,
+                "PID|1||00482913^^^GENHOSP^MR||ROE^ANN",
+                "00482913",
+            ),
+            (Kind::MRN, "PID|1||B7730215^^^X^MR~5551^^^X^PI|", "B7730215"),
+            (
+                Kind::PATIENT_ID,
+                "PID|1||B7730215^^^X^MR~5551^^^X^PI|",
+                "5551",
+            ),
+            (
+                Kind::INSURANCE_ID,
+                "IN1|1|PPO||||||||||||||||||XJQ55012^^^AET^MB|",
+                "XJQ55012",
+            ),
+            // PID-7 is the date of birth.
+            (
+                Kind::DATE_OF_BIRTH,
+                "PID|1||4410^^^H^MR||ROE^ANN^M||19820317|F|",
+                "19820317",
+            ),
+            (
+                Kind::DATE_OF_BIRTH,
+                "2.5.1PID|1||4410||ROE||19820317",
+                "19820317",
+            ),
+            // FHIR: a coding's text, then the value; a camelCase key.
+            (
+                Kind::MRN,
+                r#"{"type":{"text":"Medical record number"},"value":"30051177"}"#,
+                "30051177",
+            ),
+            (
+                Kind::INSURANCE_ID,
+                r#"{"subscriberId":"QRA800216443"}"#,
+                "QRA800216443",
+            ),
+            (
+                Kind::INSURANCE_ID,
+                "Cardholder ID: KT0093318820",
+                "KT0093318820",
+            ),
+            (Kind::BANK_ACCOUNT, "acc no. 55120934", "55120934"),
+        ] {
+            assert_eq!(found(kind, t), [want], "{t}");
+        }
+        for (kind, t) in [
+            // An accession number on a specimen label.
+            (Kind::BANK_ACCOUNT, "Acc# 24-101-00733"),
+            (Kind::MRN, "PID|1||00482913^^^GENHOSP^XX||ROE^ANN"),
+            (Kind::MRN, "PID|1||00482913^^^GENHOSP||ROE^ANN"),
+            (Kind::MRN, "x 00482913^^^GENHOSP^MR"),
+            (Kind::MRN, "OBX|1|NM|2093-3^Cholesterol^LN||212|mg/dL"),
+            (Kind::DATE_OF_BIRTH, "PID|1||4410||ROE|19820317|F|"),
+            (Kind::DATE_OF_BIRTH, "OBR|1||4410||ROE||19820317|F|"),
+            (Kind::DATE_OF_BIRTH, "PID|1||4410\n||ROE||19820317|F|"),
+            (Kind::INSURANCE_ID, "cardholder 5512 0934 2210 8812"),
+        ] {
+            assert!(found(kind, t).is_empty(), "{t}");
         }
     }
 
@@ -2692,6 +2929,8 @@ mod label_tests {
                     | b'`'
                     | b'-'
                     | b'.'
+                    | b'{'
+                    | b'}'
             );
             assert_eq!(LABEL_PUNCT[usize::from(c)] != 0, old, "{c}");
             assert_eq!(LABEL_PUNCT[usize::from(c)] == 2, c == b'#', "{c}");
@@ -2935,6 +3174,7 @@ mod short_runs_tests {
                     "member ID: ", "policy #", "medical record ", "born ", "id=", "user_id=",
                     "Jan ", "GB", "DE89", "1EG4-", "TE5-MK73", "fe80::", "a1:b2:", "0x", "v",
                     "é", "ab", "Z", "\":", "x:", "1:", "a:", ".:", "::", " :", "-:",
+                    "|", "^", "^^^H^MR|", "^^^H^PI", "DOB (for verification): ",
                 ]).prop_map(String::from),
                 2 => "[a-zA-Z]{1,6}",
                 1 => any::<char>().prop_map(String::from),
@@ -2954,6 +3194,7 @@ mod short_runs_tests {
             // Runs after a colon: MACs and IPv6 addresses that end in digits, times, JSON.
             "mac 00:1a:2b:3c:4d:56 ip 2001:db8:0:0:0:0:2:1 fe80::1:2 at 10:22:33",
             "{\"created_at\":1706321864,\"n\":5} a:12 .:3 -:4 x:5",
+            "PID|1||00771234^^^MGH^MR||DOE^JANE|||F PID|1||7712^^^X^MB 2^10",
         ] {
             agree(text).unwrap();
         }
