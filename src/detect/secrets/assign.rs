@@ -6,6 +6,18 @@
 //! `clientSecret`), reads an assignment operator (`=`, `:`, `:=`, `=>`, `==`, XML `value=` and
 //! `<password>…</password>`, CLI `--password x`, prose `password is 'x'`) and the value (quoted
 //! or not, JSON-escaped quotes included). The value, without quotes, is the span.
+//!
+//! **Name/value pairs.** When the name is itself the value of a `name`/`key` field, the secret is
+//! in the `value` field that directly follows it (`pair_value`): Kubernetes `env` lists and
+//! CloudFormation (`- name: DB_PASSWORD` with `value: …` on the next line at the same
+//! indentation as `name`), Postman and HTTP header arrays and ECS task definitions
+//! (`{"key": "X-Api-Key", "value": "…"}`, `{"name": "Authorization", "value": "Bearer …"}`) and
+//! HCL (`{ name = "API_TOKEN", value = "…" }`). Only blanks, one comma, quotes and at most one
+//! line break may stand between the two fields, so a `value` after another field is never paired;
+//! `valueFrom:` is not a `value` field. The value gets the kind and the checks the name would give
+//! it in `NAME=value`; unquoted values count only in YAML block mappings (after a comma or `=`
+//! they are code), and YAML tags (`!Ref …`) never. XML `<add key="ApiSecret" value="…"/>` is the
+//! `value=` operator above.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -1009,6 +1021,137 @@ fn floor_boundary(text: &str, i: usize) -> usize {
     crate::detect::floor_char_boundary(text, i)
 }
 
+/// Longest gap, in bytes, between a pair's name and its `value` field.
+const MAX_PAIR_GAP: usize = 128;
+
+/// The value of a name/value pair whose name field holds the secret's name:
+///
+/// - Kubernetes `env` lists and CloudFormation: `- name: DB_PASSWORD` with `value: …` on the
+///   next line, at the same indentation as `name`;
+/// - JSON (Postman headers, ECS task definitions): `{"key": "X-Api-Key", "value": "…"}`, the
+///   `value` field right after the name field (a comma, whitespace and at most one line break
+///   between; across a line break, at the name field's column);
+/// - HCL: `{ name = "API_TOKEN", value = "…" }`.
+///
+/// `ns..ne` is the secret's name. Returns `(value start, value end, quoted)`, or `None` when the
+/// text around the name is not such a pair. Reads at most [`MAX_PAIR_GAP`] bytes past the name
+/// and a few before it. `valueFrom:` (a Kubernetes secret reference) is not a `value` field.
+fn pair_value(text: &str, ns: usize, ne: usize) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    let skip_back = |mut k: usize| {
+        let lo = k.saturating_sub(8);
+        while k > lo && matches!(b[k - 1], b' ' | b'\t') {
+            k -= 1;
+        }
+        k
+    };
+    let skip_fwd = |mut k: usize| {
+        while k < ne + MAX_PAIR_GAP && matches!(b.get(k), Some(b' ' | b'\t')) {
+            k += 1;
+        }
+        k
+    };
+    // Backwards from the name: [quote] [blanks] `:`|`=` [blanks] [quote] `name`|`key` [quote].
+    let mut k = ns;
+    let name_quote = (k > 0 && matches!(b[k - 1], b'"' | b'\'')).then(|| {
+        k -= 1;
+        b[k]
+    });
+    k = skip_back(k);
+    let op = *b.get(k.checked_sub(1)?)?;
+    // HCL names are strings; an unquoted `key = api_key` is code.
+    if !(op == b':' || op == b'=' && name_quote.is_some()) {
+        return None;
+    }
+    k = skip_back(k - 1);
+    let key_quote = (k > 0 && matches!(b[k - 1], b'"' | b'\'')).then(|| {
+        k -= 1;
+        b[k]
+    });
+    let word = ["name", "Name", "key", "Key"]
+        .into_iter()
+        .find(|w| k >= w.len() && &b[k - w.len()..k] == w.as_bytes())?;
+    let mut ks = k - word.len();
+    if let Some(q) = key_quote {
+        if ks == 0 || b[ks - 1] != q {
+            return None;
+        }
+        ks -= 1;
+    }
+    if ks > 0 && (name_byte(b[ks - 1]) || matches!(b[ks - 1], b'"' | b'\'')) {
+        return None;
+    }
+    // The name field's column, when its line starts within the look-back.
+    let lo = ks.saturating_sub(MAX_PAIR_GAP);
+    let col = match b[lo..ks].iter().rposition(|&c| c == b'\n') {
+        Some(p) => Some(ks - (lo + p + 1)),
+        None if lo == 0 => Some(ks),
+        None => None,
+    };
+    // Forwards: [quote] [blanks] [`,`] [blanks] [line break + the same indentation].
+    let mut i = ne;
+    if let Some(q) = name_quote {
+        if b.get(i) != Some(&q) {
+            return None;
+        }
+        i += 1;
+    }
+    i = skip_fwd(i);
+    let comma = b.get(i) == Some(&b',');
+    if comma {
+        i = skip_fwd(i + 1);
+    }
+    if b.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    let newline = b.get(i) == Some(&b'\n');
+    if newline {
+        let ls = i + 1;
+        i = skip_fwd(ls);
+        if Some(i - ls) != col {
+            return None;
+        }
+    }
+    if !(comma || newline) || i >= ne + MAX_PAIR_GAP {
+        return None;
+    }
+    // `value` / `Value`, quoted as the name field's key is, then the same operator.
+    if let Some(q) = key_quote {
+        if b.get(i) != Some(&q) {
+            return None;
+        }
+        i += 1;
+    }
+    if !b.get(i..i + 5)?.eq_ignore_ascii_case(b"value") {
+        return None;
+    }
+    i += 5;
+    if let Some(q) = key_quote {
+        if b.get(i) != Some(&q) {
+            return None;
+        }
+        i += 1;
+    }
+    i = skip_fwd(i);
+    if b.get(i) != Some(&op) {
+        return None;
+    }
+    let (s, e, quoted) = read_value(b, i + 1)?;
+    // Unquoted values only in YAML block mappings (no comma, `:` on the next line): after a
+    // comma or `=` they are code (`{ name: 'password', value: userPass }`, HCL
+    // `value = var.db_password`). YAML tags (`!Ref DbPassword`, `!Sub …`) are CloudFormation
+    // expressions.
+    if !quoted
+        && (comma
+            || op != b':'
+            || b[s] == b'!'
+            || unquoted_code(b, text.get(s..e).unwrap_or(""), e))
+    {
+        return None;
+    }
+    Some((s, e, quoted))
+}
+
 /// `PASSWORD` as an SQL keyword: upper case, or lower case after `with`.
 fn sql_password_keyword(text: &str, ns: usize, ne: usize) -> bool {
     let name = text.get(ns..ne).unwrap_or("");
@@ -1091,6 +1234,16 @@ impl Detect for Assigned {
         }
         if spaced_name && (cx.word_at(ne) || (ns > 0 && cx.word_at(ns - 1))) {
             return ne;
+        }
+        // `- name: DB_PASSWORD` / `value: …`, `{"key": "X-Api-Key", "value": "…"}`.
+        if !spaced_name {
+            if let Some((s, e, quoted)) = pair_value(cx.text, ns, ne) {
+                let name = cx.text.get(ns..ne).unwrap_or("");
+                let Some(class) = classify(name.trim_matches(['-', '.'])) else {
+                    return ne;
+                };
+                return self.finish(cx, class, s, e, quoted, true, false, ne);
+            }
         }
         // Cheap early exit (most hits are prose): an operator, a closing quote or a CLI flag
         // must follow the name.

@@ -23,7 +23,9 @@
 //!   the span is the whole URI / connection string.
 //! - [`assign`]: values assigned to secret-looking names (`password = …`, `"api_key": "…"`,
 //!   `--password …`, `AWS_SECRET_ACCESS_KEY=…`, `Authorization: Bearer …`, `curl -u user:pw`,
-//!   `mysql -u root -ppw`). The span is the value without quotes.
+//!   `mysql -u root -ppw`), including name/value pairs whose `value` field directly follows the
+//!   name field (`- name: DB_PASSWORD` / `value: …`, `{"key": "X-Api-Key", "value": "…"}`). The
+//!   span is the value without quotes.
 //!
 //! # Decisions
 //!
