@@ -62,6 +62,9 @@
 //!   entropy ≥ 3.0 bits/byte, that is not a URL, path, file name, version or identifier. UUIDs
 //!   and hex strings under such names are reported (Heroku, Mapbox, Postmark keys look like
 //!   that); hashes are excluded by their names (`sha256`, `checksum`, `digest`, `integrity`).
+//!   A *quoted* value of 32+ random printable characters (WordPress salts, Django keys) is
+//!   reported even with `<`, `>`, `{`, `%`, `\` or a few spaces in it, on entropy against its
+//!   length; PHP `define('…KEY'|'…SALT', …)` names count for such values only.
 //! - **Overlaps** (priority, higher wins): PEM blocks 100, connection strings and webhooks 95,
 //!   prefixed tokens 90, JWTs 88, AWS secret / Twilio keys under their names 75, assigned
 //!   passwords and generic secrets 70. Values with a vendor prefix are left to the vendor
