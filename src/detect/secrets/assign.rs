@@ -5,7 +5,30 @@
 //! widens it to the whole name (`spring.datasource.password`, `REACT_APP_AUTH_PASS`,
 //! `clientSecret`), reads an assignment operator (`=`, `:`, `:=`, `=>`, `==`, XML `value=` and
 //! `<password>…</password>`, CLI `--password x`, prose `password is 'x'`) and the value (quoted
-//! or not, JSON-escaped quotes included). The value, without quotes, is the span.
+//! or not, JSON-escaped quotes included). The value, without quotes, is the span; a backslash
+//! escapes the next byte inside quotes, so `'a\'b'` is one value and `'a\\'` ends at its quote.
+//!
+//! **Name/value pairs.** When the name is itself the value of a `name`/`key` field, the secret is
+//! in the `value` field that directly follows it (`pair_value`): Kubernetes `env` lists and
+//! CloudFormation (`- name: DB_PASSWORD` with `value: …` on the next line at the same
+//! indentation as `name`), Postman and HTTP header arrays and ECS task definitions
+//! (`{"key": "X-Api-Key", "value": "…"}`, `{"name": "Authorization", "value": "Bearer …"}`) and
+//! HCL (`{ name = "API_TOKEN", value = "…" }`). Only blanks, one comma, quotes and at most one
+//! line break may stand between the two fields, so a `value` after another field is never paired;
+//! `valueFrom:` is not a `value` field. The value gets the kind and the checks the name would give
+//! it in `NAME=value`; unquoted values count only in YAML block mappings (after a comma or `=`
+//! they are code), and YAML tags (`!Ref …`) never. XML `<add key="ApiSecret" value="…"/>` is the
+//! `value=` operator above.
+//!
+//! **Punctuation-rich values.** A quoted value of 32+ random printable ASCII characters
+//! (`random_printable_ok`: a symbol, at most one space per 8 bytes, entropy at least 0.8 ×
+//! log2(min(len, 94)) bits per byte, no template or placeholder words) under a secret name is a
+//! generic secret even where `<`, `>`, `{`, `%`, `\` or a space would make the ordinary generic
+//! rule call it a template or a path: WordPress salts, Django secret keys. PHP
+//! `define( '…KEY'|'…SALT', '…' )` names count as secret names for such values only
+//! (`NONCE_SALT`, `LOGGED_IN_KEY`), and the lines after a `define` of a secret are read while they
+//! are such `define`s too, since `LOGGED_IN_SALT` and `NONCE_SALT` hold no anchor. WordPress's
+//! default `'put your unique phrase here'` is not reported.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -66,6 +89,9 @@ enum Class {
     Twilio,
     /// `Authorization`, `X-Api-Key` style header names: the value may start with a scheme.
     Header,
+    /// A PHP `define('…_KEY'|'…_SALT', …)` name that [`classify`] does not know
+    /// (`NONCE_SALT`, `LOGGED_IN_KEY`): only a random printable value counts.
+    Salt,
 }
 
 #[inline]
@@ -627,13 +653,14 @@ fn read_value(b: &[u8], mut i: usize) -> Option<(usize, usize, bool)> {
             let s = i + 1;
             let mut e = s;
             while e < b.len() && e - s <= MAX_VALUE {
-                if b[e] == q && b[e - 1] != b'\\' {
-                    return Some((s, e, true));
+                match b[e] {
+                    // A backslash escapes the next byte: `'a\'b'` is one value, and `'a\\'`
+                    // ends at its quote.
+                    b'\\' if b.get(e + 1) != Some(&b'\n') => e += 2,
+                    c if c == q => return Some((s, e, true)),
+                    b'\n' => return None,
+                    _ => e += 1,
                 }
-                if b[e] == b'\n' {
-                    return None;
-                }
-                e += 1;
             }
             None
         }
@@ -773,6 +800,83 @@ fn generic_value_ok(v: &str) -> bool {
         return false;
     }
     looks_random(v, 12, 3.0)
+}
+
+/// Words that make a long printable value a template rather than a secret: WordPress ships
+/// `'put your unique phrase here'` in every `wp-config-sample.php` salt.
+const PRINTABLE_PLACEHOLDERS: &[&str] = &[
+    "unique phrase",
+    "put your",
+    "your_",
+    "your-",
+    "example",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "change-me",
+    "replace",
+    "redacted",
+    "dummy",
+    "xxxx",
+    "****",
+    "----",
+    "://",
+];
+
+/// A quoted value of random printable ASCII, punctuation included: WordPress salts (64
+/// characters from letters, digits and ``!@#$%^&*()-_ []{}<>~`+=,.;:/?|``), Django secret keys.
+/// [`generic_value_ok`] turns many of them down, since `<`, `>`, `{}`, `%s`, `\`, `@` before a
+/// dot or a space mark templates, paths and addresses in ordinary values; here length and
+/// entropy decide. 32+ bytes, a symbol and two of lower/upper/digit, at most one space per 8
+/// bytes (the WordPress alphabet has one; prose has many), and Shannon entropy of at least
+/// 0.8 x log2(min(len, 94)) bits per byte: random strings of this alphabet measure about 0.85 x
+/// that bound or more (32 bytes: 4.3 of 5.0 bits), English sentences with punctuation
+/// 0.72-0.77. A unit test checks the rate on simulated salts.
+fn random_printable_ok(v: &str) -> bool {
+    let b = v.as_bytes();
+    let n = b.len();
+    if !(32..=MAX_VALUE).contains(&n) || !b.iter().all(|c| (b' '..=b'~').contains(c)) {
+        return false;
+    }
+    let spaces = b.iter().filter(|c| **c == b' ').count();
+    if spaces * 8 > n {
+        return false;
+    }
+    let (lo, up, dg, sym) = char_classes(v);
+    if !sym || [lo, up, dg].iter().filter(|x| **x).count() < 2 {
+        return false;
+    }
+    let low = v.to_ascii_lowercase();
+    if PRINTABLE_PLACEHOLDERS.iter().any(|p| low.contains(p)) || has_template(v) {
+        return false;
+    }
+    let bound = (n.min(94) as f64).log2();
+    looks_random(v, 32, 0.8 * bound)
+}
+
+/// Template syntax with both of its ends (`{{ … }}`, `{% … %}`, `<%= … %>`, `${NAME}`,
+/// `%(name)s`). One opening pair alone turns up by chance in about one random salt in 130, so
+/// the closing end is required too.
+fn has_template(v: &str) -> bool {
+    let closed = |open: &str, close: &str| {
+        v.find(open)
+            .is_some_and(|i| v[i + open.len()..].contains(close))
+    };
+    let ident_then = |open: &str, close: u8| {
+        v.match_indices(open).any(|(i, _)| {
+            let rest = &v.as_bytes()[i + open.len()..];
+            let n = rest
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'))
+                .count();
+            n > 0 && rest.get(n) == Some(&close)
+        })
+    };
+    closed("{{", "}}")
+        || closed("{%", "%}")
+        || closed("<%", "%>")
+        || ident_then("${", b'}')
+        || ident_then("%(", b')')
 }
 
 /// A password value: at least 4 characters, not a placeholder, not prose.
@@ -1009,6 +1113,163 @@ fn floor_boundary(text: &str, i: usize) -> usize {
     crate::detect::floor_char_boundary(text, i)
 }
 
+/// `define( 'NONCE_SALT', …`: a quoted upper-case PHP constant name ending in `KEY` or `SALT`,
+/// first argument of `define`. WordPress keeps its eight authentication keys and salts so.
+fn php_define_salt(b: &[u8], ns: usize, name: &str) -> Option<Class> {
+    let upper = name
+        .bytes()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_');
+    if !upper || !(name.ends_with("KEY") || name.ends_with("SALT")) {
+        return None;
+    }
+    php_define_arg(b, ns).then_some(Class::Salt)
+}
+
+/// The name at `ns` is quoted and is the first argument of a PHP `define(`.
+fn php_define_arg(b: &[u8], ns: usize) -> bool {
+    if ns == 0 || !matches!(b[ns - 1], b'\'' | b'"') {
+        return false;
+    }
+    let mut j = ns - 1;
+    while j > 0 && ns - j < 8 && matches!(b[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    b.get(j.saturating_sub(7)..j)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"define("))
+        && (j < 8 || !name_byte(b[j - 8]))
+}
+
+/// Longest gap, in bytes, between a pair's name and its `value` field.
+const MAX_PAIR_GAP: usize = 128;
+
+/// The value of a name/value pair whose name field holds the secret's name:
+///
+/// - Kubernetes `env` lists and CloudFormation: `- name: DB_PASSWORD` with `value: …` on the
+///   next line, at the same indentation as `name`;
+/// - JSON (Postman headers, ECS task definitions): `{"key": "X-Api-Key", "value": "…"}`, the
+///   `value` field right after the name field (a comma, whitespace and at most one line break
+///   between; across a line break, at the name field's column);
+/// - HCL: `{ name = "API_TOKEN", value = "…" }`.
+///
+/// `ns..ne` is the secret's name. Returns `(value start, value end, quoted)`, or `None` when the
+/// text around the name is not such a pair. Reads at most [`MAX_PAIR_GAP`] bytes past the name
+/// and a few before it. `valueFrom:` (a Kubernetes secret reference) is not a `value` field.
+fn pair_value(text: &str, ns: usize, ne: usize) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    let skip_back = |mut k: usize| {
+        let lo = k.saturating_sub(8);
+        while k > lo && matches!(b[k - 1], b' ' | b'\t') {
+            k -= 1;
+        }
+        k
+    };
+    let skip_fwd = |mut k: usize| {
+        while k < ne + MAX_PAIR_GAP && matches!(b.get(k), Some(b' ' | b'\t')) {
+            k += 1;
+        }
+        k
+    };
+    // Backwards from the name: [quote] [blanks] `:`|`=` [blanks] [quote] `name`|`key` [quote].
+    let mut k = ns;
+    let name_quote = (k > 0 && matches!(b[k - 1], b'"' | b'\'')).then(|| {
+        k -= 1;
+        b[k]
+    });
+    k = skip_back(k);
+    let op = *b.get(k.checked_sub(1)?)?;
+    // HCL names are strings; an unquoted `key = api_key` is code.
+    if !(op == b':' || op == b'=' && name_quote.is_some()) {
+        return None;
+    }
+    k = skip_back(k - 1);
+    let key_quote = (k > 0 && matches!(b[k - 1], b'"' | b'\'')).then(|| {
+        k -= 1;
+        b[k]
+    });
+    let word = ["name", "Name", "key", "Key"]
+        .into_iter()
+        .find(|w| k >= w.len() && &b[k - w.len()..k] == w.as_bytes())?;
+    let mut ks = k - word.len();
+    if let Some(q) = key_quote {
+        if ks == 0 || b[ks - 1] != q {
+            return None;
+        }
+        ks -= 1;
+    }
+    if ks > 0 && (name_byte(b[ks - 1]) || matches!(b[ks - 1], b'"' | b'\'')) {
+        return None;
+    }
+    // The name field's column, when its line starts within the look-back.
+    let lo = ks.saturating_sub(MAX_PAIR_GAP);
+    let col = match b[lo..ks].iter().rposition(|&c| c == b'\n') {
+        Some(p) => Some(ks - (lo + p + 1)),
+        None if lo == 0 => Some(ks),
+        None => None,
+    };
+    // Forwards: [quote] [blanks] [`,`] [blanks] [line break + the same indentation].
+    let mut i = ne;
+    if let Some(q) = name_quote {
+        if b.get(i) != Some(&q) {
+            return None;
+        }
+        i += 1;
+    }
+    i = skip_fwd(i);
+    let comma = b.get(i) == Some(&b',');
+    if comma {
+        i = skip_fwd(i + 1);
+    }
+    if b.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    let newline = b.get(i) == Some(&b'\n');
+    if newline {
+        let ls = i + 1;
+        i = skip_fwd(ls);
+        if Some(i - ls) != col {
+            return None;
+        }
+    }
+    if !(comma || newline) || i >= ne + MAX_PAIR_GAP {
+        return None;
+    }
+    // `value` / `Value`, quoted as the name field's key is, then the same operator.
+    if let Some(q) = key_quote {
+        if b.get(i) != Some(&q) {
+            return None;
+        }
+        i += 1;
+    }
+    if !b.get(i..i + 5)?.eq_ignore_ascii_case(b"value") {
+        return None;
+    }
+    i += 5;
+    if let Some(q) = key_quote {
+        if b.get(i) != Some(&q) {
+            return None;
+        }
+        i += 1;
+    }
+    i = skip_fwd(i);
+    if b.get(i) != Some(&op) {
+        return None;
+    }
+    let (s, e, quoted) = read_value(b, i + 1)?;
+    // Unquoted values only in YAML block mappings (no comma, `:` on the next line): after a
+    // comma or `=` they are code (`{ name: 'password', value: userPass }`, HCL
+    // `value = var.db_password`). YAML tags (`!Ref DbPassword`, `!Sub …`) are CloudFormation
+    // expressions.
+    if !quoted
+        && (comma
+            || op != b':'
+            || b[s] == b'!'
+            || unquoted_code(b, text.get(s..e).unwrap_or(""), e))
+    {
+        return None;
+    }
+    Some((s, e, quoted))
+}
+
 /// `PASSWORD` as an SQL keyword: upper case, or lower case after `with`.
 fn sql_password_keyword(text: &str, ns: usize, ne: usize) -> bool {
     let name = text.get(ns..ne).unwrap_or("");
@@ -1092,6 +1353,16 @@ impl Detect for Assigned {
         if spaced_name && (cx.word_at(ne) || (ns > 0 && cx.word_at(ns - 1))) {
             return ne;
         }
+        // `- name: DB_PASSWORD` / `value: …`, `{"key": "X-Api-Key", "value": "…"}`.
+        if !spaced_name {
+            if let Some((s, e, quoted)) = pair_value(cx.text, ns, ne) {
+                let name = cx.text.get(ns..ne).unwrap_or("");
+                let Some(class) = classify(name.trim_matches(['-', '.'])) else {
+                    return ne;
+                };
+                return self.finish(cx, class, s, e, quoted, true, false, ne);
+            }
+        }
         // Cheap early exit (most hits are prose): an operator, a closing quote or a CLI flag
         // must follow the name.
         {
@@ -1141,7 +1412,7 @@ impl Detect for Assigned {
         let Some(name) = cx.text.get(name_s..name_e) else {
             return ne;
         };
-        let Some(class) = classify(name) else {
+        let Some(class) = classify(name).or_else(|| php_define_salt(b, ns, name)) else {
             return ne;
         };
         // What precedes the name on its line: is it the start of a config line?
@@ -1312,11 +1583,61 @@ impl Detect for Assigned {
             }
         }
 
-        self.finish(cx, class, s, e, quoted, line_start || cli, prose || cli, ne)
+        let resume = self.finish(cx, class, s, e, quoted, line_start || cli, prose || cli, ne);
+        if quoted && php_define_arg(b, ns) {
+            return self.define_block(cx, resume);
+        }
+        resume
     }
 }
 
 impl Assigned {
+    /// WordPress writes its keys and salts as one block of `define( 'NAME', '…' );` lines
+    /// (`AUTH_KEY` … `NONCE_SALT`), and `LOGGED_IN_SALT` and `NONCE_SALT` hold none of the
+    /// anchors (a `_SALT` anchor cost about 1% of prose scan time in the shared automaton).
+    /// So after the value of a `define` of a secret name at `from`, the lines that follow are
+    /// read while they are `define` lines of secret names too. Every line is read once and the
+    /// returned offset is past the last one, so the walk stays linear.
+    fn define_block(&self, cx: &mut Cx<'_>, from: usize) -> usize {
+        let b = cx.bytes;
+        let mut at = from;
+        loop {
+            // The rest of the line (`' );`), then the next line's indentation.
+            let tail = run_end(b, at, 32, |c| c != b'\n');
+            if b.get(tail) != Some(&b'\n') {
+                return at;
+            }
+            let i = run_end(b, tail + 1, 16, |c| c == b' ' || c == b'\t');
+            if !b
+                .get(i..i + 7)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"define("))
+            {
+                return at;
+            }
+            let q = run_end(b, i + 7, 8, |c| c == b' ' || c == b'\t');
+            if !matches!(b.get(q), Some(b'\'' | b'"')) {
+                return at;
+            }
+            let ns = q + 1;
+            let ne = run_end(b, ns, MAX_NAME, name_byte);
+            if ne == ns || ne - ns > MAX_NAME || b.get(ne) != b.get(q) {
+                return at;
+            }
+            let name = cx.text.get(ns..ne).unwrap_or("");
+            let Some(class) = classify(name).or_else(|| php_define_salt(b, ns, name)) else {
+                return at;
+            };
+            let comma = run_end(b, ne + 1, 8, |c| c == b' ' || c == b'\t');
+            if b.get(comma) != Some(&b',') {
+                return at;
+            }
+            let Some((s, e, true)) = read_value(b, comma + 1) else {
+                return at;
+            };
+            at = self.finish(cx, class, s, e, true, true, false, ne);
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
@@ -1434,8 +1755,21 @@ impl Assigned {
                     priority::ASSIGNED_SECRET + 5,
                 );
             }
+            Class::Salt => {
+                if quoted && random_printable_ok(v) {
+                    cx.emit(
+                        Kind::GENERIC_SECRET,
+                        s,
+                        e,
+                        SCORE_WITH_CUE,
+                        priority::ASSIGNED_SECRET,
+                    );
+                }
+            }
             _ => {
-                if (quoted || !is_expression(v)) && generic_value_ok(v) {
+                if (quoted || !is_expression(v))
+                    && (generic_value_ok(v) || quoted && random_printable_ok(v))
+                {
                     cx.emit(
                         Kind::GENERIC_SECRET,
                         s,
@@ -1453,6 +1787,59 @@ impl Assigned {
 #[cfg(test)]
 mod unit {
     use super::*;
+
+    /// WordPress salts are 64 characters drawn uniformly from 92 (`wp_generate_password(64,
+    /// true, true)`); nearly all of them must pass, whatever punctuation they draw.
+    #[test]
+    fn simulated_salts_pass() {
+        const WP: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\
+                            !@#$%^&*()-_ []{}<>~`+=,.;:/?|";
+        assert_eq!(WP.len(), 92);
+        // xorshift64*: a fixed seed, so the count below is the same on every run.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let n = 10_000;
+        for len in [64, 40, 32] {
+            let mut ok = 0;
+            for _ in 0..n {
+                let v: String = (0..len)
+                    .map(|_| char::from(WP[(next() >> 33) as usize % WP.len()]))
+                    .collect();
+                if random_printable_ok(&v) {
+                    ok += 1;
+                }
+            }
+            // 64 characters: 99.9 %; shorter random values are rarer and a little less sure.
+            let floor = if len == 64 {
+                n * 999 / 1000
+            } else {
+                n * 98 / 100
+            };
+            assert!(ok >= floor, "{len}: {ok} of {n}");
+        }
+    }
+
+    #[test]
+    fn prose_is_not_random_printable() {
+        for v in [
+            "Invalid API key! Please check your settings (code #42) now.",
+            "The quick brown fox jumps over the lazy dog; then it naps.",
+            "SELECT * FROM users WHERE id = ? AND token = ?;",
+            "{\"type\":\"service_account\",\"project_id\":\"demo-1\"}",
+            "^[A-Za-z0-9+/]{40}={0,2}$|^[A-Fa-f0-9]{64}$",
+            "put your unique phrase here, then reload the admin page!",
+            "<%= ENV.fetch('RAILS_SECRET_KEY_BASE') %>:prod#2",
+            "{{ vault_wp_nonce_salt | default(omit) }}-v2!",
+            "${WORDPRESS_NONCE_SALT_FROM_COMPOSE}:9#q",
+        ] {
+            assert!(!random_printable_ok(v), "{v:?}");
+        }
+    }
 
     #[test]
     fn name_words() {

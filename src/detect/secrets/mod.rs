@@ -23,7 +23,9 @@
 //!   the span is the whole URI / connection string.
 //! - [`assign`]: values assigned to secret-looking names (`password = …`, `"api_key": "…"`,
 //!   `--password …`, `AWS_SECRET_ACCESS_KEY=…`, `Authorization: Bearer …`, `curl -u user:pw`,
-//!   `mysql -u root -ppw`). The span is the value without quotes.
+//!   `mysql -u root -ppw`), including name/value pairs whose `value` field directly follows the
+//!   name field (`- name: DB_PASSWORD` / `value: …`, `{"key": "X-Api-Key", "value": "…"}`). The
+//!   span is the value without quotes.
 //!
 //! # Decisions
 //!
@@ -60,6 +62,9 @@
 //!   entropy ≥ 3.0 bits/byte, that is not a URL, path, file name, version or identifier. UUIDs
 //!   and hex strings under such names are reported (Heroku, Mapbox, Postmark keys look like
 //!   that); hashes are excluded by their names (`sha256`, `checksum`, `digest`, `integrity`).
+//!   A *quoted* value of 32+ random printable characters (WordPress salts, Django keys) is
+//!   reported even with `<`, `>`, `{`, `%`, `\` or a few spaces in it, on entropy against its
+//!   length; PHP `define('…KEY'|'…SALT', …)` names count for such values only.
 //! - **Overlaps** (priority, higher wins): PEM blocks 100, connection strings and webhooks 95,
 //!   prefixed tokens 90, JWTs 88, AWS secret / Twilio keys under their names 75, assigned
 //!   passwords and generic secrets 70. Values with a vendor prefix are left to the vendor

@@ -601,6 +601,192 @@ fn generic_hard_negatives() {
     }
 }
 
+/// Name/value pairs: the secret's name is the value of a `name`/`key` field and the secret is in
+/// the `value` field right after it (Kubernetes env lists, CloudFormation, Postman and HTTP
+/// header arrays, ECS task definitions, HCL, serialized forms).
+#[test]
+fn name_value_pairs() {
+    let aws = "7CSS0WBt4q3IQpOI4HsIDQspIL6ZZcQ0Rm/A2TQh";
+    let g = "J3ZlWq9893HH3yOg7MnbDpnBG2HiGnY3";
+    let k8s = format!(
+        "      containers:\n        - name: worker\n          env:\n            \
+         - name: LOG_LEVEL\n              value: info\n            \
+         - name: AWS_SECRET_ACCESS_KEY\n              value: \"{aws}\"\n            \
+         - name: BILLING_API_TOKEN\n              value: {g}\n"
+    );
+    assert_eq!(
+        all(&k8s),
+        [
+            ("aws_secret_access_key", aws.to_string()),
+            ("generic_secret", g.to_string())
+        ]
+    );
+    // CRLF line ends.
+    assert_found(
+        Kind::GENERIC_SECRET,
+        &format!("  - name: BILLING_API_TOKEN\r\n    value: '{g}'\r\n"),
+        g,
+    );
+    for t in [
+        // Postman, inline and pretty-printed; `key` in any case the name has.
+        format!("\"header\": [{{\"key\": \"X-Api-Key\", \"value\": \"{g}\", \"type\": \"text\"}}]"),
+        format!("{{\n  \"header\": [\n    {{\n      \"key\": \"x-api-key\",\n      \"value\": \"{g}\"\n    }}\n  ]\n}}"),
+        // A header array with a scheme.
+        format!("\"headers\":[{{\"name\":\"Authorization\",\"value\":\"Bearer {g}\"}}]"),
+        // HCL (Terraform container definitions).
+        format!("  environment = [\n    {{ name = \"SERVICE_TOKEN\", value = \"{g}\" }},\n  ]"),
+        // .NET appSettings (handled by the `value=` operator before pairs existed).
+        format!("<add key=\"ApiSecret\" value=\"{g}\" />"),
+    ] {
+        assert_found(Kind::GENERIC_SECRET, &t, g);
+    }
+    for (t, w) in [
+        (
+            "        Environment:\n          - Name: DB_PASSWORD\n            Value: 'Vq7#mT2x!pLs'\n",
+            "Vq7#mT2x!pLs",
+        ),
+        (
+            "\"environment\": [ { \"name\": \"DB_PASSWORD\", \"value\": \"Pq8$wLz3nR\" } ]",
+            "Pq8$wLz3nR",
+        ),
+        // jQuery `serializeArray()` of a login form.
+        (
+            "[{\"name\":\"username\",\"value\":\"mlopez\"},{\"name\":\"password\",\"value\":\"Tr4vel!ng2024\"}]",
+            "Tr4vel!ng2024",
+        ),
+    ] {
+        assert_eq!(all(t), [("password", w.to_string())], "{t:?}");
+    }
+}
+
+#[test]
+fn name_value_pair_hard_negatives() {
+    let g = "J3ZlWq9893HH3yOg7MnbDpnBG2HiGnY3";
+    for t in [
+        // A Kubernetes secret reference: no value in the text.
+        "            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: db-creds\n                  key: password\n".to_string(),
+        "  - name: API_TOKEN\n    valueFrom: {secretKeyRef: {name: api, key: token}}\n".to_string(),
+        // Names that are not secrets.
+        "            - name: LOG_LEVEL\n              value: debug\n".to_string(),
+        format!("{{\"key\": \"X-Request-Id\", \"value\": \"{g}\"}}"),
+        format!("{{\"name\": \"token_url\", \"value\": \"https://auth.internal/{g}\"}}"),
+        // The `value` is separated from the name by another field.
+        format!("{{\"key\": \"X-Api-Key\", \"type\": \"text\", \"value\": \"{g}\"}}"),
+        format!("  - name: API_TOKEN\n    description: set by CI\n  - name: REGION\n    value: {g}\n"),
+        // Not on the next line at the name's indentation.
+        format!("- name: API_TOKEN\n\n  value: {g}\n"),
+        format!("      - name: API_TOKEN\n  value: {g}\n"),
+        format!("- name: API_TOKEN\n# value: {g}\n"),
+        // Placeholders, templates and references.
+        "- name: STRIPE_SECRET_KEY\n  value: \"<your-stripe-secret>\"\n".to_string(),
+        "{\"key\": \"Authorization\", \"value\": \"Bearer {{access_token}}\"}".to_string(),
+        "- name: DB_PASSWORD\n  value: ${DB_PASSWORD}\n".to_string(),
+        "- name: DB_PASSWORD\n  value: \"{{ .Values.db.password }}\"\n".to_string(),
+        "      - Name: DB_PASSWORD\n        Value: !Ref DatabasePassword\n".to_string(),
+        "    { name = \"DB_PASSWORD\", value = var.db_password },\n".to_string(),
+        "    { name = \"DB_PASSWORD\", value = aws_secretsmanager_secret_version.db.secret_string },\n".to_string(),
+        // Unquoted values after a comma or `=` are code.
+        "const field = { name: 'password', value: userPass };".to_string(),
+        "fields.push({\n  name: 'password',\n  value: currentUser.pw\n});".to_string(),
+        "fields.push({\n  name: 'password',\n  value: userPass,\n});".to_string(),
+        "  { name = \"DB_PASSWORD\"\n    value = local.dbPass }".to_string(),
+        format!("key = api_key\nvalue = \"{g}\"\n"),
+        // Low-entropy or short values.
+        "- name: API_KEY\n  value: \"aaaaaaaaaaaaaaaaaaaaaaaa\"\n".to_string(),
+        "- name: SESSION_SECRET\n  value: development\n".to_string(),
+        "- name: DB_PASSWORD\n  value: \"\"\n".to_string(),
+    ] {
+        assert!(all(&t).is_empty(), "{t:?}: {:?}", all(&t));
+    }
+}
+
+/// Random printable values (WordPress salts, Django secret keys) under a strong secret name:
+/// `<`, `>`, `{`, `%` or a space would make them templates or prose under the generic rule.
+#[test]
+fn punctuation_rich_secrets() {
+    let salts = [
+        r"Lk1,ur[N#0Xt%zWbnXjgS`Tdd$8P;M5Pp@7_<vt[%A3<R6]D.?i(Zez`wf`*g5`y",
+        r"9|.cq`^B%ru=xXI2&1kXNxSwH7@1K7wP%94p^^JmBDal6`Q0*,xdTuT);_&Bo<|J",
+        r"YGsDccJ*91HOr>[lw(e+$HR~%Oh=b>F8hC.$tZ?UD)JRzVT6~6(8. Nyu>0t!aT%",
+        r")-B-L-I,)qmHm3vn;hTx`>n#OJ[iLOuHGib0G1bhmEcNpm;)_SO6{>+|}eZO{B]7",
+    ];
+    // `LOGGED_IN_SALT` and `NONCE_SALT` hold no anchor: they are read as part of the block of
+    // `define` lines that starts at a name with one.
+    let wp = format!(
+        "define( 'AUTH_KEY',         '{}' );\ndefine( 'SECURE_AUTH_KEY',  '{}' );\n\
+         define( 'LOGGED_IN_SALT',   '{}' );\n\tdefine('NONCE_SALT', \"{}\");\n",
+        salts[0], salts[1], salts[2], salts[3]
+    );
+    assert_eq!(all(&wp), salts.map(|s| ("generic_secret", s.to_string())));
+    // Any other line ends the block; a lone `NONCE_SALT` line is not found (no anchor).
+    let broken = format!(
+        "define( 'AUTH_KEY', '{}' );\n$table_prefix = 'wp_';\ndefine( 'NONCE_SALT', '{}' );\n",
+        salts[0], salts[3]
+    );
+    assert_eq!(all(&broken), [("generic_secret", salts[0].to_string())]);
+    let s = salts[1];
+    for t in [
+        format!("define(\"AUTH_SALT\",\"{s}\");"),
+        format!("define('NONCE_KEY', '{s}');"),
+        format!("\"client_secret\": \"{s}\""),
+        format!("JWT_SECRET = '{s}'"),
+    ] {
+        assert_found(Kind::GENERIC_SECRET, &t, s);
+    }
+    // Django: lower case, digits and symbols.
+    let dj = "8bto6x8f3*=0juj-6c4adgw@-(qv+bk6mf1&1mkpo&5nxk81_1";
+    assert_found(Kind::GENERIC_SECRET, &format!("SECRET_KEY = '{dj}'\n"), dj);
+    // Escaped quotes stay inside the value; an escaped backslash ends before the quote.
+    let esc = r"Gq7<Lm2\'Wz9>Rt4!Yp1&Kd8^Hs3*Fb6(Nc0)Vx5~Jh2]Ae7[Um4";
+    assert_found(
+        Kind::GENERIC_SECRET,
+        &format!("define( 'NONCE_KEY', '{esc}' );"),
+        esc,
+    );
+    let tail = r"Gq7<Lm2Wz9>Rt4!Yp1&Kd8^Hs3*Fb6(Nc0)Vx5~Jh2]Ae7[Um4\\";
+    assert_found(
+        Kind::GENERIC_SECRET,
+        &format!("define( 'NONCE_KEY', '{tail}' ); // don't"),
+        tail,
+    );
+}
+
+#[test]
+fn punctuation_rich_hard_negatives() {
+    let s = r"9|.cq`^B%ru=xXI2&1kXNxSwH7@1K7wP%94p^^JmBDal6`Q0*,xdTuT);_&Bo<|J";
+    let mut defaults = String::new();
+    for name in [
+        "AUTH_KEY",
+        "SECURE_AUTH_KEY",
+        "LOGGED_IN_KEY",
+        "NONCE_KEY",
+        "AUTH_SALT",
+        "SECURE_AUTH_SALT",
+        "LOGGED_IN_SALT",
+        "NONCE_SALT",
+    ] {
+        defaults.push_str(&format!(
+            "define( '{name}', 'put your unique phrase here' );\n"
+        ));
+    }
+    for t in [
+        defaults,
+        "define( 'WP_CACHE_KEY_SALT', 'staging.internal:blog:cache:' );".to_string(),
+        "define( 'NONCE_SALT', '<<<<>>>>[[[[]]]]{{{{}}}}((((]]]]!!!!####%%%%' );".to_string(),
+        "define( 'AUTH_SALT', 'Kd8^Hs3*Fb6(Nc0)' );".to_string(),
+        "define( 'NONCE_SALT', 'your-unique-phrase:~<EXAMPLE>~generated-at-install' );".to_string(),
+        // Not a `define` and not a secret name.
+        format!("translate( 'NONCE_SALT', '{s}' );"),
+        format!("define( 'DB_NAME', '{s}' );"),
+        // Prose and code under secret names.
+        "api_secret = 'Invalid key! Check the dashboard (Settings > API) and retry.'".to_string(),
+        "token: \"Your session has expired; please sign in again (code #401).\"".to_string(),
+        "SECRET_KEY = '{{ lookup(\"env\", \"DJANGO_SECRET_KEY\") | default(\"\") }}'".to_string(),
+    ] {
+        assert!(all(&t).is_empty(), "{t:?}: {:?}", all(&t));
+    }
+}
+
 #[test]
 fn overlaps_prefer_the_specific_finding() {
     // A connection string wins over the email-shaped `pass@host` inside it.
@@ -685,6 +871,12 @@ fn linear_time_on_repeated_anchors() {
         "-us",
         "Password=x;Server=y;",
         "curl -u a:",
+        "- name: api_key\n",
+        "  - name: API_TOKEN\n    value: ",
+        "{\"key\": \"X-Api-Key\", ",
+        "define( 'NONCE_SALT', '",
+        "define( 'AUTH_KEY', '' );\n",
+        "define('NONCE_SALT','x');\n",
     ] {
         let text = unit.repeat(1_000_000 / unit.len());
         let t0 = Instant::now();
@@ -734,6 +926,12 @@ proptest! {
                 Just("Password=".to_string()),
                 Just("-u a:".to_string()),
                 Just("sk-ant-api03-".to_string()),
+                Just("- name: DB_PASSWORD\n".to_string()),
+                Just("  value: ".to_string()),
+                Just("{\"key\": \"X-Api-Key\", \"value\": \"".to_string()),
+                Just("define( 'NONCE_SALT', '".to_string()),
+                Just("');\ndefine('AUTH_KEY', '".to_string()),
+                Just("\\'".to_string()),
             ],
             0..24,
         )
