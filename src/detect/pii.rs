@@ -1732,6 +1732,7 @@ const KNOWN_WORDS: &[&str] = &[
     "acct",
     "a/c",
     "account_number",
+    "accountnumber",
     "acct_no",
     "account_no",
     "acc",
@@ -1940,9 +1941,8 @@ fn classify_slow(w: &[u8]) -> Word {
         }
         b"passport" | b"passport_number" | b"passport_no" => Word::Head(Passport, Needs::Nothing),
         b"document" => Word::Tail(Passport),
-        b"account" | b"acct" | b"a/c" | b"account_number" | b"acct_no" | b"account_no" => {
-            Word::Head(Account, Needs::Nothing)
-        }
+        b"account" | b"acct" | b"a/c" | b"account_number" | b"accountnumber" | b"acct_no"
+        | b"account_no" => Word::Head(Account, Needs::Nothing),
         b"acc" => Word::Head(Account, Needs::Word),
         b"dob" | b"d.o.b" | b"birth" | b"birthday" | b"birthdate" | b"born" | b"bday"
         | b"b-day" | b"date_of_birth" | b"birth_date" | b"geburtsdatum" | b"naissance"
@@ -2291,8 +2291,10 @@ fn value_ok(label: Label, v: &[u8]) -> bool {
 /// | `bank_account` | account, acct, a/c, acc no. (not after "AWS", "user", "customer", "email", …) | 6-17 digits, single dashes allowed |
 /// | `date_of_birth` | DOB, D.O.B., date of birth, birth date, birthday, born, bday | a date with a valid month and day |
 ///
-/// Label and value may be separated by `:`, `#`, `=`, quotes, table pipes, line breaks and the
-/// words "no", "number", "id", "is", "of", "on", "the", "date" (at most four words, 40 bytes).
+/// Label and value may be separated by `:`, `#`, `=`, quotes, braces, table pipes, line breaks,
+/// a parenthetical and the words "no", "number", "id", "is", "of", "on", "the", "date", "value",
+/// "as", "verified" (at most four words, 40 bytes). In HL7 v2, an identifier's type code is its
+/// label (`|00482913^^^HOSP^MR|`: see [`hl7_label`]) and PID-7 is a date of birth.
 /// Every such value contains a digit, so the detector runs on digit runs and walks back to the
 /// label: a comparison of the word just before the value rejects almost every run in prose.
 struct LabelledValues;
