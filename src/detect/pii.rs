@@ -2118,14 +2118,15 @@ fn label_walk(
 ) -> Option<(Label, Option<usize>)> {
     let lim = value_start.saturating_sub(LABEL_GAP);
     let mut i = value_start;
-    let mut filler = false;
+    // A `#` and a filler word ("no", "number", …) seen between the head and the value.
+    let mut hash_seen = false;
+    let mut word_filler = false;
     let mut month: Option<usize> = None;
     let mut saw_id = false;
-    // A filler word (not only `#`) stands between the head and the value.
-    let mut word_filler = false;
     for n in 0..5 {
         let (k, hash) = if n == 0 { first } else { skip_back(b, i, lim) };
-        filler |= hash;
+        hash_seen |= hash;
+        let filler = hash_seen || word_filler;
         // Every word but a known one returns `None` below; most words fail on their last three
         // bytes (`k` is past any trailing dot, which `skip_punct_back` skips).
         if n > 0 && !may_end_known_word(b, k) {
@@ -2136,7 +2137,6 @@ fn label_walk(
         let w = buf.get(..n)?;
         match classify(w) {
             Word::Filler => {
-                filler = true;
                 word_filler = true;
                 // "account id" is a login or cloud account, not a bank account number.
                 saw_id |= w == b"id" || w == b"ids";
