@@ -88,7 +88,8 @@ impl Detect for ShortRuns {
         //   three (Cisco), or a hex digit, `:`, `-` or `.` next to the run;
         // - labelled values: letters or `-` before the digits would belong to the value;
         //   without them the value starts at the run, and only `label_before` decides (or,
-        //   with a `|` or `^` next to the run, its HL7 field);
+        //   with a `|` or `^` next to the run, its HL7 field; after `"value":"`, the type
+        //   code of its FHIR identifier);
         // - MBI and IBAN: a letter after, resp. before, the digits.
         // A `:` before the run is inert too when no hex digit, `:`, `.` or `-` precedes it
         // (`"created_at":1706321864`): the network part then walks a token that starts with
@@ -105,6 +106,7 @@ impl Detect for ShortRuns {
                         .is_some_and(|&c| is_hex_tok(c))))
             && inert(b, run.end)
             && label_before(b, run.start).is_none()
+            && fhir_label(b, run.start).is_none()
         {
             return run.end;
         }
@@ -1554,6 +1556,37 @@ fn num_date_at(b: &[u8], at: usize) -> Result<Option<(usize, bool)>, ()> {
     Ok(None)
 }
 
+/// A date written with single spaces, `08 19 1947` or `19 08 1947` (the boxes of a CMS-1500
+/// claim form, copied as text): one or two digits, one or two digits, a four-digit year, with
+/// a possible month and day. Read only after a birth label, where no other reading of three
+/// numbers in a row is likely; [`date_at`] does not take it, so a bare `3 12 2024` is never a
+/// date. Returns the end.
+fn spaced_date_at(b: &[u8], at: usize) -> Option<usize> {
+    let digits = |i: usize| {
+        i + b
+            .get(i..)
+            .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count())
+    };
+    if at.checked_sub(1).is_some_and(|k| is_word_byte(b[k])) {
+        return None;
+    }
+    let e1 = digits(at);
+    let e2 = digits(e1 + 1);
+    let e3 = digits(e2 + 1);
+    let shape = (1..=2).contains(&(e1 - at))
+        && b.get(e1) == Some(&b' ')
+        && (1..=2).contains(&(e2 - e1 - 1))
+        && b.get(e2) == Some(&b' ')
+        && e3 - e2 - 1 == 4
+        && !b.get(e3).is_some_and(|c| is_word_byte(*c) || !c.is_ascii());
+    if !shape {
+        return None;
+    }
+    let num = |s: usize, e: usize| digits_value(&b[s..e]).unwrap_or(0);
+    let (a, m, y) = (num(at, e1), num(e1 + 1, e2), num(e2 + 1, e3));
+    (year_ok(y, 4) && ((month(a) && day(m)) || (day(a) && month(m)))).then_some(e3)
+}
+
 fn cap_num(c: &regex::Captures<'_>, name: &str) -> Option<u32> {
     c.name(name)
         .and_then(|m| digits_value(m.as_str().as_bytes()))
@@ -2234,12 +2267,84 @@ fn hl7_label(b: &[u8], s: usize) -> Option<Label> {
     }
     let t = i + 1;
     let te = t + b.get(t..lim)?.iter().position(end)?;
-    match &b[t..te] {
+    identifier_type(&b[t..te])
+}
+
+/// The label that an identifier type code (HL7 table 0203, used by HL7 v2 and FHIR) gives its
+/// identifier: `MR` a medical record number, `PI`/`PT` a patient id, `MB`/`SN` a member or
+/// subscriber number, `PPN` a passport number.
+fn identifier_type(code: &[u8]) -> Option<Label> {
+    match code {
         b"MR" => Some(Label::Mrn),
         b"PI" | b"PT" => Some(Label::Patient),
         b"MB" | b"SN" => Some(Label::Insurance),
+        b"PPN" => Some(Label::Passport),
         _ => None,
     }
+}
+
+/// The label that a FHIR `Identifier` gives the value that starts at `s`: the value is the
+/// string of its `"value"` key, and the identifier object (whose `{` is at most 256 bytes
+/// back) holds a type coding `"code":"MR"` (see [`identifier_type`]), before the value as FHIR
+/// JSON writes it: `{"type":{"coding":[{"system":"…v2-0203","code":"MR"}]},"system":"urn:…",
+/// "value":"A1234567"}`. The `"system"` between code and value is what puts the code out of
+/// the label walk's reach.
+fn fhir_label(b: &[u8], s: usize) -> Option<Label> {
+    // `"value"`, a colon (spaces allowed around it) and the value's opening quote.
+    let mut i = s.checked_sub(1).filter(|&i| b[i] == b'"')?;
+    while i > 0 && b[i - 1] == b' ' {
+        i -= 1;
+    }
+    i = i.checked_sub(1).filter(|&i| b[i] == b':')?;
+    while i > 0 && b[i - 1] == b' ' {
+        i -= 1;
+    }
+    if !b[..i].ends_with(b"\"value\"") {
+        return None;
+    }
+    i -= 7;
+    // Back to the identifier object's `{`, over the objects and arrays nested in it.
+    let lo = i.saturating_sub(256);
+    let mut depth = 0usize;
+    let open = loop {
+        if i == lo {
+            return None;
+        }
+        i -= 1;
+        match b[i] {
+            b'}' | b']' => depth += 1,
+            b'{' | b'[' if depth == 0 => break i,
+            b'{' | b'[' => depth -= 1,
+            _ => {}
+        }
+    };
+    let obj = &b[open..s];
+    let mut from = 0;
+    while let Some(k) = obj[from..].windows(6).position(|w| w == b"\"code\"") {
+        let mut j = from + k + 6;
+        from = j;
+        while obj.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        if obj.get(j) != Some(&b':') {
+            continue;
+        }
+        j += 1;
+        while obj.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        if obj.get(j) != Some(&b'"') {
+            continue;
+        }
+        let c = j + 1;
+        let Some(ce) = obj[c..].iter().take(4).position(|&x| x == b'"') else {
+            continue;
+        };
+        if let Some(label) = identifier_type(&obj[c..c + ce]) {
+            return Some(label);
+        }
+    }
+    None
 }
 
 /// The field number of the PID segment field that starts at `s` (after its `|`), when the
@@ -2352,14 +2457,21 @@ impl Detect for LabelledValues {
                 None
             }
         });
-        let Some((label, month)) = label.or_else(|| Some((hl7_label(b, s)?, None))) else {
+        let Some((label, month)) =
+            label.or_else(|| Some((hl7_label(b, s).or_else(|| fhir_label(b, s))?, None)))
+        else {
             return run.end;
         };
         if label == Label::Birth {
             let ds = month.unwrap_or(s);
             let hi = cx.ceil(ds + 40);
             let hay = cx.text.get(..hi).unwrap_or_default();
-            if let Some((end, true)) = date_at(hay, ds) {
+            let date = match date_at(hay, ds) {
+                Some((end, true)) => Some(end),
+                Some((_, false)) => None,
+                None => spaced_date_at(b, ds),
+            };
+            if let Some(end) = date {
                 if !cx.word_at(end) {
                     cx.emit(
                         Kind::DATE_OF_BIRTH,
@@ -2640,6 +2752,8 @@ mod more_tests {
             ("Geburtsdatum 03.11.1968", "03.11.1968"),
             ("date de naissance : 21/06/1979", "21/06/1979"),
             ("fecha de nacimiento: 1990-01-31", "1990-01-31"),
+            ("3. PATIENT'S BIRTH DATE 08 19 1947 SEX M", "08 19 1947"),
+            ("DOB 19 08 1947.", "19 08 1947"),
         ] {
             assert_eq!(found(Kind::DATE_OF_BIRTH, t), [want], "{t}");
         }
@@ -2651,6 +2765,11 @@ mod more_tests {
             "DOB: unknown; seen 04/12/2020",
             "birth weight 3.2 kg",
             "DOB (see chart) unknown. Seen 04/12/2020",
+            "DOB 13 13 1947",
+            "DOB 08 19 47",
+            "DOB 08 19 19471",
+            "DOB 08  19 1947",
+            "seen 08 19 1947",
         ] {
             assert!(found(Kind::DATE_OF_BIRTH, t).is_empty(), "{t}");
         }
@@ -2704,6 +2823,22 @@ mod more_tests {
                 "KT0093318820",
             ),
             (Kind::BANK_ACCOUNT, "acc no. 55120934", "55120934"),
+            // FHIR: the identifier's type code, with its system in between.
+            (
+                Kind::MRN,
+                r#"{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR"}]},"system":"urn:oid:2.16.840.1.113883.3.4711","value":"A1234567"}"#,
+                "A1234567",
+            ),
+            (
+                Kind::PATIENT_ID,
+                "{ \"type\": { \"coding\": [ { \"code\": \"PI\" } ] },\n  \"system\": \"urn:x\",\n  \"value\": \"55012983\" }",
+                "55012983",
+            ),
+            (
+                Kind::INSURANCE_ID,
+                r#"{"type":{"coding":[{"code":"MB"}]},"value":"XGH884120934"}"#,
+                "XGH884120934",
+            ),
         ] {
             assert_eq!(found(kind, t), [want], "{t}");
         }
@@ -2718,6 +2853,20 @@ mod more_tests {
             (Kind::DATE_OF_BIRTH, "OBR|1||4410||ROE||19820317|F|"),
             (Kind::DATE_OF_BIRTH, "PID|1||4410\n||ROE||19820317|F|"),
             (Kind::INSURANCE_ID, "cardholder 5512 0934 2210 8812"),
+            // A code of another identifier, or of no identifier; a type code not in the table.
+            (
+                Kind::MRN,
+                r#"[{"code":"MR"},{"system":"urn:x","value":"00482913"}]"#,
+            ),
+            (
+                Kind::MRN,
+                r#"{"type":{"coding":[{"code":"MRX"}]},"value":"00482913"}"#,
+            ),
+            (
+                Kind::MRN,
+                r#"{"type":{"coding":[{"code":"DL"}]},"value":"00482913"}"#,
+            ),
+            (Kind::MRN, r#"{"code":"MR","valueX":"00482913"}"#),
         ] {
             assert!(found(kind, t).is_empty(), "{t}");
         }
