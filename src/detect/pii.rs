@@ -1476,11 +1476,19 @@ impl Detect for Network {
     }
 }
 
-const MON: &str = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+/// Month names: English, then German, French, Spanish, Italian, Dutch and Portuguese (full
+/// names; their abbreviations are mostly the English ones).
+const MON: &str = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?\
+|j[äa]nner|januar|februar|m[äa]rz|maerz|mai|juni|juli|oktober|dezember\
+|janvier|f[ée]vrier|mars|avril|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre\
+|enero|febrero|marzo|abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre|diciembre\
+|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre\
+|januari|februari|maart|mei|augustus\
+|janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|dezembro)";
 
 static DATE_RE: Lazy<Regex> = Lazy::new(|| {
     let p = format!(
-        r"(?i)\b(?:(?P<n1a>\d{{1,2}})(?P<s1>[/.\-])(?P<n1b>\d{{1,2}})(?P<s2>[/.\-])(?P<n1y>\d{{4}}|\d{{2}})|(?P<n2y>\d{{4}})(?P<s3>[/.\-])(?P<n2m>\d{{1,2}})(?P<s4>[/.\-])(?P<n2d>\d{{1,2}})|(?P<n3y>(?:19|20)\d{{2}})(?P<n3m>\d{{2}})(?P<n3d>\d{{2}})|(?P<t1d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/.]*(?P<t1m>{MON})\.?,?[\s\-/.]*(?P<t1y>\d{{4}}|\d{{2}})|(?P<t2m>{MON})\.?\s*(?P<t2d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<t2y>\d{{4}})|(?P<t3m>{MON})\.?,?\s+(?P<t3y>\d{{4}}))\b"
+        r"(?i)\b(?:(?P<n1a>\d{{1,2}})(?P<s1>[/.\-])(?P<n1b>\d{{1,2}})(?P<s2>[/.\-])(?P<n1y>\d{{4}}|\d{{2}})|(?P<n2y>\d{{4}})(?P<s3>[/.\-])(?P<n2m>\d{{1,2}})(?P<s4>[/.\-])(?P<n2d>\d{{1,2}})|(?P<n3y>(?:19|20)\d{{2}})(?P<n3m>\d{{2}})(?P<n3d>\d{{2}})|(?P<t1d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?:of|de))?[\s\-/.]*(?P<t1m>{MON})\.?,?(?:\s+de)?[\s\-/.]*(?P<t1y>\d{{4}}|\d{{2}})|(?P<t2m>{MON})\.?\s*(?P<t2d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<t2y>\d{{4}})|(?P<t3m>{MON})\.?,?\s+(?P<t3y>\d{{4}}))\b"
     );
     Regex::new(&p).expect("static date pattern")
 });
@@ -1700,6 +1708,14 @@ const KNOWN_WORDS: &[&str] = &[
     "as",
     "verified",
     "confirmed",
+    "am",
+    "op",
+    "il",
+    "el",
+    "em",
+    "le",
+    "de",
+    "es",
     "jan",
     "january",
     "feb",
@@ -1725,6 +1741,9 @@ const KNOWN_WORDS: &[&str] = &[
     "dec",
     "december",
     "mrn",
+    "expediente",
+    "nhc",
+    "dossier",
     "mrns",
     "mr",
     "chart",
@@ -1736,6 +1755,9 @@ const KNOWN_WORDS: &[&str] = &[
     "pt",
     "pat",
     "patientid",
+    "patienten-id",
+    "patientennummer",
+    "ipp",
     "patient_id",
     "patient-id",
     "ptid",
@@ -1749,6 +1771,8 @@ const KNOWN_WORDS: &[&str] = &[
     "beneficiary",
     "plan",
     "mbi",
+    "beneficiario",
+    "versichertennummer",
     "memberid",
     "member_id",
     "subscriber_id",
@@ -1760,6 +1784,13 @@ const KNOWN_WORDS: &[&str] = &[
     "passport",
     "passport_number",
     "passport_no",
+    "pasaporte",
+    "passeport",
+    "reisepass",
+    "reisepassnummer",
+    "passaporto",
+    "paspoort",
+    "paspoortnummer",
     "document",
     "account",
     "acct",
@@ -1768,6 +1799,13 @@ const KNOWN_WORDS: &[&str] = &[
     "accountnumber",
     "acct_no",
     "account_no",
+    "konto",
+    "kontonummer",
+    "compte",
+    "cuenta",
+    "conto",
+    "rekening",
+    "rekeningnummer",
     "acc",
     "dob",
     "d.o.b",
@@ -1785,6 +1823,14 @@ const KNOWN_WORDS: &[&str] = &[
     "nascita",
     "nascimento",
     "geboortedatum",
+    "geboren",
+    "geb",
+    "nato",
+    "nata",
+    "nacido",
+    "nacida",
+    "nascido",
+    "nascida",
 ];
 
 /// `QUICK[len]`: bit set of the first letters of known words of that length.
@@ -1936,12 +1982,19 @@ fn classify(w: &[u8]) -> Word {
         (Some(mask), Some(f)) => mask & (1 << (f.wrapping_sub(b'a') & 31)) != 0,
         _ => false,
     };
-    if !quick {
-        return Word::Other;
+    let word = match (quick, word_key(w)) {
+        (false, _) => Word::Other,
+        (true, Some(k)) => SHORT_WORDS.get(k).unwrap_or(Word::Other),
+        (true, None) => classify_slow(w),
+    };
+    if word != Word::Other {
+        return word;
     }
-    match word_key(w) {
-        Some(k) => SHORT_WORDS.get(k).unwrap_or(Word::Other),
-        None => classify_slow(w),
+    // A snake_case key that ends in an unambiguous label: `pt_mrn`, `subscriber_dob`.
+    match w.len().checked_sub(4).map(|k| &w[k..]) {
+        Some(b"_mrn") => Word::Head(Label::Mrn, Needs::Nothing),
+        Some(b"_dob") => Word::Head(Label::Birth, Needs::Nothing),
+        _ => Word::Other,
     }
 }
 
@@ -1952,34 +2005,49 @@ fn classify_slow(w: &[u8]) -> Word {
         | b"identifier" | b"of" | b"was" | b"code" | b"on" | b"the" | b"date" | b"dt" | b"in"
         | b"mm/dd/yyyy" | b"dd/mm/yyyy" | b"mm/dd/yy" | b"yyyy-mm-dd" | b"ending" | b"value"
         | b"as" | b"verified" | b"confirmed" => Word::Filler,
+        // "geboren am", "geboren op", "nata il", "nacido el", "nascido em", "né le", "fecha
+        // de", "es": articles and prepositions of the languages whose labels follow.
+        b"am" | b"op" | b"il" | b"el" | b"em" | b"le" | b"de" | b"es" => Word::Filler,
         b"jan" | b"january" | b"feb" | b"february" | b"mar" | b"march" | b"apr" | b"april"
         | b"may" | b"jun" | b"june" | b"jul" | b"july" | b"aug" | b"august" | b"sep" | b"sept"
         | b"september" | b"oct" | b"october" | b"nov" | b"november" | b"dec" | b"december" => {
             Word::Month
         }
-        b"mrn" | b"mrns" => Word::Head(Mrn, Needs::Nothing),
+        // Spanish "Nº de expediente", "NHC" (número de historia clínica), French "N° de dossier".
+        b"mrn" | b"mrns" | b"expediente" | b"nhc" | b"dossier" => Word::Head(Mrn, Needs::Nothing),
         b"mr" | b"chart" | b"hospital" | b"hosp" => Word::Head(Mrn, Needs::Filler),
         b"record" | b"rec" => Word::Tail(Mrn),
         b"patient" | b"pt" | b"pat" => Word::Head(Patient, Needs::Filler),
-        b"patientid" | b"patient_id" | b"patient-id" | b"ptid" => {
-            Word::Head(Patient, Needs::Nothing)
-        }
+        // French "IPP" (identifiant permanent du patient), German "Patienten-ID".
+        b"patientid" | b"patient_id" | b"patient-id" | b"ptid" | b"patienten-id"
+        | b"patientennummer" | b"ipp" => Word::Head(Patient, Needs::Nothing),
         b"member" | b"subscriber" | b"policy" | b"insurance" | b"group" | b"medicare"
         | b"medicaid" | b"beneficiary" | b"plan" | b"cardholder" => {
             Word::Head(Insurance, Needs::Filler)
         }
-        b"mbi" | b"memberid" | b"member_id" | b"subscriber_id" | b"subscriberid"
-        | b"policy_number" | b"policynumber" | b"insurance_id" => {
-            Word::Head(Insurance, Needs::Nothing)
+        b"mbi"
+        | b"memberid"
+        | b"member_id"
+        | b"subscriber_id"
+        | b"subscriberid"
+        | b"policy_number"
+        | b"policynumber"
+        | b"insurance_id"
+        | b"beneficiario"
+        | b"versichertennummer" => Word::Head(Insurance, Needs::Nothing),
+        b"passport" | b"passport_number" | b"passport_no" | b"pasaporte" | b"passeport"
+        | b"reisepass" | b"reisepassnummer" | b"passaporto" | b"paspoort" | b"paspoortnummer" => {
+            Word::Head(Passport, Needs::Nothing)
         }
-        b"passport" | b"passport_number" | b"passport_no" => Word::Head(Passport, Needs::Nothing),
         b"document" => Word::Tail(Passport),
         b"account" | b"acct" | b"a/c" | b"account_number" | b"accountnumber" | b"acct_no"
-        | b"account_no" => Word::Head(Account, Needs::Nothing),
+        | b"account_no" | b"konto" | b"kontonummer" | b"compte" | b"cuenta" | b"conto"
+        | b"rekening" | b"rekeningnummer" => Word::Head(Account, Needs::Nothing),
         b"acc" => Word::Head(Account, Needs::Word),
         b"dob" | b"d.o.b" | b"birth" | b"birthday" | b"birthdate" | b"born" | b"bday"
         | b"b-day" | b"date_of_birth" | b"birth_date" | b"geburtsdatum" | b"naissance"
-        | b"nacimiento" | b"nascita" | b"nascimento" | b"geboortedatum" => {
+        | b"nacimiento" | b"nascita" | b"nascimento" | b"geboortedatum" | b"geboren" | b"nato"
+        | b"nata" | b"nacido" | b"nacida" | b"nascido" | b"nascida" | b"geb" => {
             Word::Head(Birth, Needs::Nothing)
         }
         _ => Word::Other,
@@ -2284,7 +2352,7 @@ fn identifier_type(code: &[u8]) -> Option<Label> {
 }
 
 /// The label that a FHIR `Identifier` gives the value that starts at `s`: the value is the
-/// string of its `"value"` key, and the identifier object (whose `{` is at most 256 bytes
+/// string of its `"value"` key, and the identifier object (whose `{` is at most 512 bytes
 /// back) holds a type coding `"code":"MR"` (see [`identifier_type`]), before the value as FHIR
 /// JSON writes it: `{"type":{"coding":[{"system":"…v2-0203","code":"MR"}]},"system":"urn:…",
 /// "value":"A1234567"}`. The `"system"` between code and value is what puts the code out of
@@ -2304,7 +2372,7 @@ fn fhir_label(b: &[u8], s: usize) -> Option<Label> {
     }
     i -= 7;
     // Back to the identifier object's `{`, over the objects and arrays nested in it.
-    let lo = i.saturating_sub(256);
+    let lo = i.saturating_sub(512);
     let mut depth = 0usize;
     let open = loop {
         if i == lo {
@@ -2754,6 +2822,16 @@ mod more_tests {
             ("fecha de nacimiento: 1990-01-31", "1990-01-31"),
             ("3. PATIENT'S BIRTH DATE 08 19 1947 SEX M", "08 19 1947"),
             ("DOB 19 08 1947.", "19 08 1947"),
+            ("Geburtsdatum: 14. März 1958", "14. März 1958"),
+            ("geboren am 3. Oktober 1961", "3. Oktober 1961"),
+            ("date de naissance : 17 février 1984", "17 février 1984"),
+            (
+                "fecha de nacimiento es el 3 de septiembre de 1983",
+                "3 de septiembre de 1983",
+            ),
+            ("nata il 21 luglio 1966", "21 luglio 1966"),
+            ("geboren op 8 juli 1975", "8 juli 1975"),
+            ("nascida em 9 de março de 1990", "9 de março de 1990"),
         ] {
             assert_eq!(found(Kind::DATE_OF_BIRTH, t), [want], "{t}");
         }
@@ -2770,6 +2848,8 @@ mod more_tests {
             "DOB 08 19 19471",
             "DOB 08  19 1947",
             "seen 08 19 1947",
+            "le 2 mai 1979",
+            "reunión el 3 de septiembre de 1983",
         ] {
             assert!(found(Kind::DATE_OF_BIRTH, t).is_empty(), "{t}");
         }
@@ -2823,6 +2903,21 @@ mod more_tests {
                 "KT0093318820",
             ),
             (Kind::BANK_ACCOUNT, "acc no. 55120934", "55120934"),
+            // Labels in other languages; snake_case keys ending in a label.
+            (Kind::MRN, "Nº de expediente (MRN): 2093318", "2093318"),
+            (Kind::MRN, "NHC: 1187204    Fecha", "1187204"),
+            (Kind::MRN, "N° de dossier : 17044812", "17044812"),
+            (Kind::PATIENT_ID, "IPP : 800417293", "800417293"),
+            (Kind::PATIENT_ID, "Patienten-ID: 10044782", "10044782"),
+            (Kind::PATIENT_ID, "Patientennummer: PN-4470213", "PN-4470213"),
+            (Kind::INSURANCE_ID, "ID de beneficiario: 91827364A", "91827364A"),
+            (Kind::INSURANCE_ID, "Versichertennummer: P897803999", "P897803999"),
+            (Kind::BANK_ACCOUNT, "Kontonummer: 6743097423", "6743097423"),
+            (Kind::BANK_ACCOUNT, "Numéro de compte : 50942968473", "50942968473"),
+            (Kind::US_PASSPORT, "número de pasaporte A79365593", "A79365593"),
+            (Kind::MRN, "rx=zolpidem  pt_mrn=6633018  2FA", "6633018"),
+            (Kind::DATE_OF_BIRTH, r#""subscriber_dob": "1979-08-02","#, "1979-08-02"),
+            (Kind::DATE_OF_BIRTH, "Herr Jürgen Baumgartner, geb. 17.08.1949", "17.08.1949"),
             // FHIR: the identifier's type code, with its system in between.
             (
                 Kind::MRN,
@@ -2867,6 +2962,8 @@ mod more_tests {
                 r#"{"type":{"coding":[{"code":"DL"}]},"value":"00482913"}"#,
             ),
             (Kind::MRN, r#"{"code":"MR","valueX":"00482913"}"#),
+            (Kind::MRN, "order_mrnx=6633018"),
+            (Kind::BANK_ACCOUNT, "el 3 de mayo, cuenta atrás 2024-05-03"),
         ] {
             assert!(found(kind, t).is_empty(), "{t}");
         }

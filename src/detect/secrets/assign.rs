@@ -1439,6 +1439,18 @@ impl Detect for Assigned {
             let tail = before.rsplit('\n').next().unwrap_or(before).trim_start();
             ["export", "set", "ENV", "env", "setx", "SET"].contains(&tail.trim_end())
         };
+        // Shell parameter expansion: in `${NAME:?message}`, `${NAME?message}` and
+        // `${NAME:+word}` what follows the name is an error message or an alternative, not a
+        // value. (`${NAME:-default}` goes on: a default is often a real development password.)
+        if ns >= 2
+            && &b[ns - 2..ns] == b"${"
+            && matches!(
+                (b.get(ne), b.get(ne + 1)),
+                (Some(b':'), Some(b'?' | b'+')) | (Some(b'?' | b'+'), _)
+            )
+        {
+            return ne;
+        }
         // Docstrings: `:param password: the password`, `@param token …`.
         {
             let lo = cx.floor(ns.saturating_sub(8));
