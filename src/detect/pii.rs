@@ -2357,9 +2357,20 @@ fn identifier_type(code: &[u8]) -> Option<Label> {
 /// JSON writes it: `{"type":{"coding":[{"system":"…v2-0203","code":"MR"}]},"system":"urn:…",
 /// "value":"A1234567"}`. The `"system"` between code and value is what puts the code out of
 /// the label walk's reach.
+#[inline(always)]
 fn fhir_label(b: &[u8], s: usize) -> Option<Label> {
+    // Checked before the call: most values after the short-runs gate have no quote before.
+    if s < 9 || b[s - 1] != b'"' {
+        return None;
+    }
+    fhir_identifier_label(b, s)
+}
+
+/// [`fhir_label`] past its first check.
+#[inline(never)]
+fn fhir_identifier_label(b: &[u8], s: usize) -> Option<Label> {
     // `"value"`, a colon (spaces allowed around it) and the value's opening quote.
-    let mut i = s.checked_sub(1).filter(|&i| b[i] == b'"')?;
+    let mut i = s - 1;
     while i > 0 && b[i - 1] == b' ' {
         i -= 1;
     }
