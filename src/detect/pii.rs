@@ -1645,7 +1645,7 @@ fn date_ok(c: &regex::Captures<'_>) -> bool {
 
 /// What a label announces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Label {
+pub(crate) enum Label {
     Mrn,
     Patient,
     Insurance,
@@ -2443,7 +2443,9 @@ fn hl7_pid_field(b: &[u8], s: usize) -> Option<usize> {
     Some(fields.iter().filter(|c| **c == b'|').count())
 }
 
-fn value_ok(label: Label, v: &[u8]) -> bool {
+/// Whether `v` has the shape of a value announced by `label` (never for [`Label::Birth`], whose
+/// values are dates).
+pub(crate) fn value_ok(label: Label, v: &[u8]) -> bool {
     let (d, l) = alnum_counts(v);
     match label {
         // 6-12 letters and digits, at least four digits, at most four letters.

@@ -1,35 +1,56 @@
-//! Dates of birth in the rows of a table whose header names the column: CSV, TSV, `;`- and
-//! `|`-separated and Markdown tables (`dob`, `birth_date`, `Date of Birth` over the column),
-//! and SQL `INSERT INTO t (…, birth_date) VALUES (…), (…)`.
+//! Values in the rows of a table whose header names their column: CSV, TSV, `;`- and
+//! `|`-separated and Markdown tables, and SQL `INSERT INTO t (…) VALUES (…), (…)`. The columns
+//! it knows ([`Col`]): dates of birth (`dob`, `birth_date`, `Date of Birth`), SSNs, passport,
+//! medical record, patient, member and account numbers, NPIs and ABA routing numbers.
 //!
-//! A date under a column header has no label beside it, so the labelled-value detector (which
-//! walks back from a value to its label) cannot see it. This detector starts from the header
-//! word instead: a literal trigger on `dob` and `birth`, which are rare in text. It reads which
-//! columns of the header record are birth dates, then walks the rows below (lines until a blank
-//! line or a line without the separator; for SQL, the `VALUES` tuples) for at most
-//! [`ROWS_MAX`] bytes, and reports each cell that is exactly a possible date. Work per header is
-//! bounded, and the engine skips this detector's later hits inside the rows it read, so scans
-//! stay linear; `max_len` covers the rows, so a stream scrubber keeps the header in view.
+//! A value under a column header has no label beside it, so the labelled-value detector (which
+//! walks back from a value to its label) cannot see it, and a bare nine-digit SSN or routing
+//! number needs that label. This detector starts from a header word instead: a literal trigger
+//! on `dob`, `birth`, `ssn`, `mrn`, `npi`, `passport` and `routing` (one such word in a
+//! header is enough: the whole header is read, patient, member and account columns too). It
+//! finds which columns of the header record it knows, then walks the rows below (lines until
+//! a blank line or a line of another width; for SQL, the `VALUES` tuples) for at most
+//! [`ROWS_MAX`] bytes,
+//! and reports each cell that is exactly a valid value of its column: a possible date, an SSN
+//! or ITIN by the SSA rules, an NPI or routing number by its checksum, the other ids by the
+//! shape their label asks for. Work per header is bounded, and the engine skips this
+//! detector's later hits inside the rows it read, so scans stay linear; `max_len` covers the
+//! rows, so a stream scrubber keeps the header in view.
 
 use std::sync::Arc;
 
-use super::pii::date_at;
+use super::pii::{date_at, value_ok, Label};
 use super::{priority, Cx, Detect, Hit, Trigger, SCORE_WITH_CUE};
 use crate::finding::Kind;
+use crate::validate;
 
 /// The furthest a row is read after the end of its header record, in bytes.
 const ROWS_MAX: usize = 16 * 1024;
 /// The furthest the header record is read on either side of the header word, in bytes.
 const HEADER_MAX: usize = 1024;
-/// The most birth-date columns one header may name.
-const COLUMNS_MAX: usize = 4;
+/// The most fields a row may have past the header's and still be one of its rows (see
+/// [`cells`]).
+const EXTRA_FIELDS: usize = 2;
+/// The most known columns one header may name.
+const COLUMNS_MAX: usize = 8;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
-    vec![Arc::new(BirthColumn)]
+    vec![Arc::new(Columns)]
 }
 
 /// See the module documentation.
-struct BirthColumn;
+struct Columns;
+
+/// A column whose header this detector knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Col {
+    Birth,
+    Ssn,
+    Npi,
+    Routing,
+    /// A column whose values are checked as their label's ([`value_ok`]).
+    Labelled(Label),
+}
 
 /// A table's shape: how records are delimited and fields separated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,17 +61,34 @@ enum Shape {
     Tuples,
 }
 
-impl Detect for BirthColumn {
+impl Detect for Columns {
     fn id(&self) -> &'static str {
-        "birth_column"
+        "table_column"
     }
 
     fn kinds(&self) -> Vec<Kind> {
-        vec![Kind::DATE_OF_BIRTH]
+        vec![
+            Kind::DATE_OF_BIRTH,
+            Kind::US_SSN,
+            Kind::US_ITIN,
+            Kind::US_PASSPORT,
+            Kind::MRN,
+            Kind::PATIENT_ID,
+            Kind::INSURANCE_ID,
+            Kind::NPI,
+            Kind::ABA_ROUTING,
+            Kind::BANK_ACCOUNT,
+        ]
     }
 
     fn triggers(&self) -> Vec<Trigger> {
-        vec![Trigger::Literals(vec!["dob".into(), "birth".into()])]
+        vec![Trigger::Literals(
+            // Not `patient`, `member` or `account`: common words in text, each hit a header
+            // check, and a table with such a column nearly always has one of these too.
+            ["dob", "birth", "ssn", "mrn", "npi", "passport", "routing"]
+                .map(String::from)
+                .to_vec(),
+        )]
     }
 
     fn max_len(&self) -> usize {
@@ -72,34 +110,90 @@ fn field_end(c: u8) -> bool {
     is_sep(c) || matches!(c, b'\n' | b'\r' | b'(' | b')')
 }
 
-/// True when a header cell names a date of birth: its letters, lower-cased, are `dob` or end
-/// with `dob`, `dateofbirth`, `birthdate`, `birthday`, `birthdt` or `geburtsdatum`
-/// (`DOB`, `patient_dob`, `Date of Birth`, `birthDate`, `BIRTH_DT`).
-fn birth_header(cell: &[u8]) -> bool {
+/// The column that a header cell names, from its letters lower-cased (`_`, `-`, spaces, `.`,
+/// `/` and `#` between them are dropped: `DOB`, `patient_dob`, `Date of Birth`, `BIRTH_DT`,
+/// `Passport No.`, `routingNumber`, `Acct #`).
+/// - date of birth: `dob`, or a name ending in `dateofbirth`, `birthdate`, `birthday`,
+///   `birthdt` or `geburtsdatum`;
+/// - SSN: a name ending in `ssn`, or `socialsecuritynumber`;
+/// - NPI: a name ending in `npi` (`provider_npi`);
+/// - routing: `routing`, `aba`, `rtn` or a name ending in `routingnumber`, `routingno`;
+/// - MRN: a name ending in `mrn`, or `medicalrecordnumber`;
+/// - the other ids: `passport`/`passportno`/…, `patientid`/`patientno`/…,
+///   `memberid`/`subscriberid`/`policynumber`/…, `account`/`accountnumber`/`acct`/….
+///
+/// Names with more after the id (`passport_expiry`, `account_type`, `member_since`) are other
+/// columns, and so is `account_id` (a cloud or SaaS account, not a bank's).
+fn column_of(cell: &[u8]) -> Option<Col> {
     let mut n = [0u8; 48];
     let mut k = 0;
     for &c in cell {
         if c.is_ascii_alphabetic() {
-            let Some(slot) = n.get_mut(k) else {
-                return false;
-            };
-            *slot = c.to_ascii_lowercase();
+            *n.get_mut(k)? = c.to_ascii_lowercase();
             k += 1;
-        } else if !matches!(c, b'_' | b'-' | b' ' | b'.' | b'/') {
-            return false;
+        } else if !matches!(c, b'_' | b'-' | b' ' | b'.' | b'/' | b'#') {
+            return None;
         }
     }
     let n = &n[..k];
-    [
+    let ends = |words: &[&str]| words.iter().any(|w| n.ends_with(w.as_bytes()));
+    let is = |words: &[&str]| words.iter().any(|w| n == w.as_bytes());
+    let col = if ends(&[
         "dob",
         "dateofbirth",
         "birthdate",
         "birthday",
         "birthdt",
         "geburtsdatum",
-    ]
-    .iter()
-    .any(|s| n.ends_with(s.as_bytes()))
+    ]) {
+        Col::Birth
+    } else if ends(&["ssn", "socialsecuritynumber", "socialsecurityno"]) {
+        Col::Ssn
+    } else if ends(&["npi"]) {
+        Col::Npi
+    } else if is(&["routing", "aba", "rtn", "abarouting"]) || ends(&["routingnumber", "routingno"])
+    {
+        Col::Routing
+    } else if ends(&["mrn", "medicalrecordnumber", "medicalrecordno"]) {
+        Col::Labelled(Label::Mrn)
+    } else if is(&[
+        "passport",
+        "passportno",
+        "passportnumber",
+        "passportnum",
+        "passportnr",
+    ]) {
+        Col::Labelled(Label::Passport)
+    } else if is(&["patientid", "patientno", "patientnumber", "ptid"]) {
+        Col::Labelled(Label::Patient)
+    } else if is(&[
+        "memberid",
+        "memberno",
+        "membernumber",
+        "subscriberid",
+        "subscriberno",
+        "policynumber",
+        "policyno",
+        "medicareid",
+        "medicaidid",
+        "mbi",
+    ]) {
+        Col::Labelled(Label::Insurance)
+    } else if is(&[
+        "account",
+        "accountnumber",
+        "accountno",
+        "acct",
+        "acctno",
+        "acctnumber",
+        "bankaccount",
+        "bankaccountnumber",
+    ]) {
+        Col::Labelled(Label::Account)
+    } else {
+        return None;
+    };
+    Some(col)
 }
 
 /// Trims spaces and one pair of quotes (`"`, `'`, `` ` ``) or brackets around a cell.
@@ -161,26 +255,76 @@ fn fields(rec: &[u8], sep: u8) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
-/// Reads the table around a header word at `hit` and reports the dates in its birth-date
-/// columns. Returns where this detector may resume, or `None` when `hit` is not in a header.
+/// The longest a header cell may be on either side of its header word, in bytes.
+const CELL_MAX: usize = 40;
+/// The most spaces between words a header cell may hold (`Date of Birth`).
+const INNER_SPACES_MAX: usize = 2;
+
+/// The bytes of a header cell: letters, the punctuation that [`column_of`] drops, and the
+/// spaces, quotes and brackets that [`trim`] takes off.
+fn cell_byte(c: u8) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(
+            c,
+            b'_' | b'-'
+                | b'.'
+                | b'/'
+                | b'#'
+                | b' '
+                | b'\t'
+                | b'"'
+                | b'\''
+                | b'`'
+                | b'['
+                | b']'
+                | b'\r'
+        )
+}
+
+/// The cell around the header word at `hit`, from the field end before it (or the start of the
+/// text) to the one after (or the end). `None` when a byte between is not a [`cell_byte`], when
+/// either side is longer than [`CELL_MAX`], or when the cell has more than
+/// [`INNER_SPACES_MAX`] spaces between letters: prose around a word such as "patient" or
+/// "account" is rejected after a few bytes.
+fn header_cell(b: &[u8], hit: &Hit) -> Option<(usize, usize)> {
+    let mut spaces = 0;
+    let mut inner = |prev: u8, next: Option<&u8>| {
+        if prev.is_ascii_alphabetic() && next.is_some_and(u8::is_ascii_alphabetic) {
+            spaces += 1;
+        }
+        spaces <= INNER_SPACES_MAX
+    };
+    let mut ce = hit.end;
+    while let Some(&c) = b.get(ce).filter(|c| !field_end(**c)) {
+        if !cell_byte(c) || ce - hit.end >= CELL_MAX {
+            return None;
+        }
+        if c == b' ' && !inner(b[ce - 1], b.get(ce + 1)) {
+            return None;
+        }
+        ce += 1;
+    }
+    let mut cs = hit.start;
+    while cs > 0 && !field_end(b[cs - 1]) {
+        let c = b[cs - 1];
+        if !cell_byte(c) || hit.start - cs >= CELL_MAX {
+            return None;
+        }
+        if c == b' ' && cs >= 2 && !inner(b[cs - 2], b.get(cs)) {
+            return None;
+        }
+        cs -= 1;
+    }
+    Some((cs, ce))
+}
+
+/// Reads the table around a header word at `hit` and reports the values in the columns it
+/// knows. Returns where this detector may resume, or `None` when `hit` is not in a header.
 fn table(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
     let b = cx.bytes;
-    // The header cell around the word.
-    let lo = hit.start.saturating_sub(64);
-    let cs = match b[lo..hit.start].iter().rposition(|c| field_end(*c)) {
-        Some(p) => lo + p + 1,
-        None if lo == 0 => 0,
-        None => return None,
-    };
-    let hi = b.len().min(hit.end + 64);
-    let ce = b[hit.end..hi]
-        .iter()
-        .position(|c| field_end(*c))
-        .map_or(hi, |p| hit.end + p);
+    let (cs, ce) = header_cell(b, hit)?;
     let (ts, te) = trim(b, (cs, ce));
-    if !birth_header(&b[ts..te]) {
-        return None;
-    }
+    column_of(&b[ts..te])?;
     // The separator next to the cell, and the header record: a parenthesised column list
     // followed by VALUES, or a line.
     let sep = [b.get(ce), cs.checked_sub(1).and_then(|k| b.get(k))]
@@ -208,17 +352,19 @@ fn table(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
             (Shape::Lines, o.wrapping_add(1), c)
         }
     };
-    // The birth-date columns.
+    // The known columns.
     let header = &b[rs..re];
-    let mut cols = [usize::MAX; COLUMNS_MAX];
+    let mut cols = [(usize::MAX, Col::Birth); COLUMNS_MAX];
     let mut n = 0;
     let mut count = 0;
     for (k, f) in fields(header, sep).enumerate() {
         count = k + 1;
         let (s, e) = trim(header, f);
-        if n < COLUMNS_MAX && birth_header(&header[s..e]) {
-            cols[n] = k;
-            n += 1;
+        if n < COLUMNS_MAX {
+            if let Some(col) = column_of(&header[s..e]) {
+                cols[n] = (k, col);
+                n += 1;
+            }
         }
     }
     if n == 0 || count < 2 {
@@ -241,8 +387,8 @@ fn table(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
 /// What the header says about the rows.
 struct Table<'c> {
     sep: u8,
-    /// The birth-date columns.
-    cols: &'c [usize],
+    /// The known columns: field index and what it holds.
+    cols: &'c [(usize, Col)],
     /// The number of fields: a row with another number is not part of the table.
     width: usize,
 }
@@ -324,27 +470,40 @@ fn tuples(cx: &mut Cx<'_>, from: usize, stop: usize, t: &Table<'_>) -> usize {
     at
 }
 
-/// Reports the cells of `row` (which starts at `base`) in the birth-date columns that are
-/// exactly a possible date. False, and nothing reported, when the row has another number of
-/// fields than the header.
+/// Reports the cells of `row` (which starts at `base`) in the known columns that are exactly a
+/// valid value of their column. False, and nothing reported, when the row has fewer fields
+/// than the header, or more than [`EXTRA_FIELDS`] more.
+///
+/// A row with one or two fields more than the header most often holds an unquoted separator
+/// in a leading text field (`Reyes, Maria,1980-02-11,…` under `name,birth_date,…`): its
+/// columns are counted from the right. Cells are validated all the same, so a column left of
+/// the split only misses its value.
 fn cells(cx: &mut Cx<'_>, base: usize, row: &[u8], t: &Table<'_>) -> bool {
-    let mut dates = [(0, 0); COLUMNS_MAX];
-    let mut n = 0;
     let mut width = 0;
-    for (k, f) in fields(row, t.sep).enumerate() {
-        width = k + 1;
-        if width > t.width {
+    for _ in fields(row, t.sep) {
+        width += 1;
+        if width > t.width + EXTRA_FIELDS {
             return false;
         }
-        if t.cols.contains(&k) && n < COLUMNS_MAX {
-            dates[n] = f;
-            n += 1;
-        }
     }
-    if width != t.width {
+    if width < t.width {
         return false;
     }
-    for &f in &dates[..n] {
+    let shift = width - t.width;
+    let mut found = [((0, 0), Col::Birth); COLUMNS_MAX];
+    let mut n = 0;
+    for (k, f) in fields(row, t.sep).enumerate() {
+        let Some(col) = k.checked_sub(shift) else {
+            continue;
+        };
+        if let Some(&(_, col)) = t.cols.iter().find(|c| c.0 == col) {
+            if n < COLUMNS_MAX {
+                found[n] = (f, col);
+                n += 1;
+            }
+        }
+    }
+    for &(f, col) in &found[..n] {
         let (s, e) = trim(row, f);
         let (s, e) = (base + s, base + e);
         if s == e || !cx.bytes[s].is_ascii_alphanumeric() {
@@ -353,17 +512,53 @@ fn cells(cx: &mut Cx<'_>, base: usize, row: &[u8], t: &Table<'_>) -> bool {
         let Some(hay) = cx.text.get(..e) else {
             continue;
         };
-        if date_at(hay, s) == Some((e, true)) {
-            cx.emit(
-                Kind::DATE_OF_BIRTH,
-                s,
-                e,
-                SCORE_WITH_CUE,
-                priority::CONTEXTUAL,
-            );
+        if let Some(kind) = cell_kind(hay, s, col) {
+            cx.emit(kind, s, e, SCORE_WITH_CUE, priority::CONTEXTUAL);
         }
     }
     true
+}
+
+/// The kind of the cell `hay[s..]` (the cell ends where `hay` does) in a column `col`, when it
+/// is exactly a valid value of that column.
+fn cell_kind(hay: &str, s: usize, col: Col) -> Option<Kind> {
+    let v = &hay[s..];
+    let digits = |n: usize| v.len() == n && v.bytes().all(|c| c.is_ascii_digit());
+    match col {
+        Col::Birth => (date_at(hay, s) == Some((hay.len(), true))).then_some(Kind::DATE_OF_BIRTH),
+        Col::Ssn => {
+            let shape = digits(9)
+                || (v.len() == 11
+                    && v.bytes().enumerate().all(|(i, c)| match i {
+                        3 | 6 => c == b'-',
+                        _ => c.is_ascii_digit(),
+                    }));
+            if !shape {
+                None
+            } else if validate::us_itin(v) {
+                Some(Kind::US_ITIN)
+            } else {
+                validate::us_ssn(v).then_some(Kind::US_SSN)
+            }
+        }
+        Col::Npi => (digits(10) && validate::npi(v)).then_some(Kind::NPI),
+        Col::Routing => (digits(9) && validate::aba_routing(v)).then_some(Kind::ABA_ROUTING),
+        Col::Labelled(label) => {
+            // One token of letters, digits and inner dashes.
+            let token = v.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+                && !v.starts_with('-')
+                && !v.ends_with('-');
+            let kind = match label {
+                Label::Mrn => Kind::MRN,
+                Label::Patient => Kind::PATIENT_ID,
+                Label::Insurance => Kind::INSURANCE_ID,
+                Label::Passport => Kind::US_PASSPORT,
+                Label::Account => Kind::BANK_ACCOUNT,
+                Label::Birth => return None,
+            };
+            (token && value_ok(label, v.as_bytes())).then_some(kind)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -396,6 +591,89 @@ mod tests {
             ),
         ] {
             assert_eq!(found(Kind::DATE_OF_BIRTH, t), want, "{t}");
+        }
+    }
+
+    #[test]
+    fn id_columns() {
+        for (kind, t, want) in [
+            (
+                Kind::US_SSN,
+                "INSERT INTO customers (id, full_name, ssn, dob) VALUES\n  (1, 'Ann Roe', '423215101', '1963-09-30'),\n  (2, 'Bo Li', '304-61-4975', '1990-12-01');",
+                &["423215101", "304-61-4975"][..],
+            ),
+            (
+                Kind::US_ITIN,
+                "name,ssn\nAna,912-70-3456\n",
+                &["912-70-3456"],
+            ),
+            (
+                Kind::US_PASSPORT,
+                "name,birth_date,nationality,passport_no,passport_exp\nReyes, Maria,1980-02-11,USA,571688164,2029-06-23\nReyes, Tomas,2012-07-30,USA,A34266938,2029-07-24\n",
+                &["571688164", "A34266938"],
+            ),
+            (
+                Kind::DATE_OF_BIRTH,
+                "name,birth_date,nationality,passport_no,passport_exp\nReyes, Maria,1980-02-11,USA,571688164,2029-06-23\n",
+                &["1980-02-11"],
+            ),
+            (
+                Kind::ABA_ROUTING,
+                "payee,routing_number,account_number,amount\nCedar Plumbing,011000015,6414878359,4528.70\n",
+                &["011000015"],
+            ),
+            (
+                Kind::BANK_ACCOUNT,
+                "payee,routing_number,account_number,amount\nCedar Plumbing,011000015,6414878359,4528.70\n",
+                &["6414878359"],
+            ),
+            (
+                Kind::NPI,
+                "last,first,npi,dea\nRahimi,Soraya,1234567893,FR8714722\n",
+                &["1234567893"],
+            ),
+            (
+                Kind::MRN,
+                "appt_id\tpatient_id\tmrn\tdob\nA-1\tP0092217\t1184920\t1991-04-02\n",
+                &["1184920"],
+            ),
+            (
+                Kind::PATIENT_ID,
+                "appt_id\tpatient_id\tmrn\tdob\nA-1\tP0092217\t1184920\t1991-04-02\n",
+                &["P0092217"],
+            ),
+            (
+                Kind::INSURANCE_ID,
+                "| Member | DOB | Member ID | Plan |\n|---|---|---|---|\n| R. Ode | 1950-02-03 | XGH884120934 | PPO |\n",
+                &["XGH884120934"],
+            ),
+        ] {
+            assert_eq!(found(kind, t), want, "{t}");
+        }
+    }
+
+    #[test]
+    fn id_column_hard_negatives() {
+        for (kind, t) in [
+            // Failed checks: SSN rules, NPI and routing checksums.
+            (
+                Kind::US_SSN,
+                "id,ssn\n1,000-12-3456\n2,123456789\n3,66612345\n",
+            ),
+            (Kind::NPI, "name,npi\nA,1234567890\n"),
+            (Kind::ABA_ROUTING, "name,routing\nA,011000016\n"),
+            // Columns with more after the id, and cloud accounts.
+            (Kind::US_PASSPORT, "name,passport_expiry\nA,20290623\n"),
+            (
+                Kind::BANK_ACCOUNT,
+                "name,account_id,account_type\nprod,123456789012,5512093\n",
+            ),
+            (Kind::INSURANCE_ID, "name,member_since\nA,20190411\n"),
+            // Text in the column; a row three fields wider is not the table's.
+            (Kind::MRN, "name,mrn\nA,unknown\nB,n/a\n"),
+            (Kind::MRN, "name,mrn\nA,b,c,d,00482913\n"),
+        ] {
+            assert!(found(kind, t).is_empty(), "{t}");
         }
     }
 
