@@ -23,6 +23,7 @@ pub(crate) mod phi;
 pub(crate) mod pii;
 pub(crate) mod secrets;
 mod table;
+mod x12;
 // -- detect modules: extra families --
 mod gateway;
 
@@ -357,6 +358,7 @@ pub(crate) fn builtin() -> Vec<Arc<dyn Detect>> {
     all.extend(financial::detectors());
     all.extend(secrets::detectors());
     all.extend(table::detectors());
+    all.extend(x12::detectors());
     // -- detect registry: extra families --
     all.extend(gateway::detectors());
     all

@@ -2257,11 +2257,27 @@ fn label_walk(
                     return None;
                 }
                 if matches!(label, Label::Account | Label::Insurance) {
-                    let (k2, _) = skip_punct_back(b, ws, lim.saturating_sub(16));
+                    let lim2 = lim.saturating_sub(16);
+                    let (k2, _) = skip_punct_back(b, ws, lim2);
                     let mut buf2 = [0u8; 20];
-                    if let Some((_, n2)) = word_before(b, k2, lim.saturating_sub(16), &mut buf2) {
-                        if buf2.get(..n2).is_some_and(not_a_bank) {
+                    if let Some((ws2, n2)) = word_before(b, k2, lim2, &mut buf2) {
+                        let prev = &buf2[..n2];
+                        if not_a_bank(prev) {
                             return None;
+                        }
+                        // A hospital's account for a patient or guarantor ("Patient Account
+                        // No.", "PATIENT'S ACCOUNT NO.", "Guarantor Acct #") identifies the
+                        // patient: HIPAA counts account numbers among its identifiers.
+                        let possessive =
+                            prev == b"s" && ws2 > 0 && matches!(b[ws2 - 1], b'\'') && {
+                                let mut buf3 = [0u8; 20];
+                                word_before(b, ws2 - 1, lim2, &mut buf3)
+                                    .is_some_and(|(_, n3)| &buf3[..n3] == b"patient")
+                            };
+                        if label == Label::Account
+                            && (possessive || matches!(prev, b"patient" | b"pt" | b"guarantor"))
+                        {
+                            return Some((Label::Patient, month));
                         }
                     }
                 }
@@ -2317,8 +2333,18 @@ fn hl7_label(b: &[u8], s: usize) -> Option<Label> {
         return None;
     }
     let e = value_token(b, s, 24)?;
-    if b[s..e].iter().all(u8::is_ascii_digit) && e - s == 8 && hl7_pid_field(b, s) == Some(7) {
-        return Some(Label::Birth);
+    let v = &b[s..e];
+    let date = v.len() == 8 && v.iter().all(u8::is_ascii_digit);
+    if date || value_ok(Label::Patient, v) || value_ok(Label::Insurance, v) {
+        let label = match hl7_field(b, s) {
+            Some((b"PID", 7) | (b"IN1", 18) | (b"GT1", 8)) if date => Some(Label::Birth),
+            Some((b"PID", 18)) => Some(Label::Patient),
+            Some((b"IN1", 36 | 49)) => Some(Label::Insurance),
+            _ => None,
+        };
+        if label.is_some() {
+            return label;
+        }
     }
     if b.get(e) != Some(&b'^') {
         return None;
@@ -2426,11 +2452,17 @@ fn fhir_identifier_label(b: &[u8], s: usize) -> Option<Label> {
     None
 }
 
-/// The field number of the PID segment field that starts at `s` (after its `|`), when the
-/// segment's `PID|` is at most 128 bytes back.
-fn hl7_pid_field(b: &[u8], s: usize) -> Option<usize> {
-    let lo = s.saturating_sub(128);
-    let seg = b[lo..s].windows(4).rposition(|w| w == b"PID|")? + lo;
+/// The segment (`PID`, `IN1` or `GT1`) and field number of the HL7 field that starts at `s`
+/// (after its `|`), when the segment starts at most 512 bytes back on the same line.
+fn hl7_field(b: &[u8], s: usize) -> Option<(&'static [u8; 3], usize)> {
+    const SEGMENTS: [&[u8; 3]; 3] = [b"PID", b"IN1", b"GT1"];
+    let lo = s.saturating_sub(512);
+    let (seg, id) = b[lo..s].windows(4).enumerate().rev().find_map(|(k, w)| {
+        (w[3] == b'|')
+            .then(|| SEGMENTS.into_iter().find(|id| w[..3] == id[..]))
+            .flatten()
+            .map(|id| (lo + k, id))
+    })?;
     // Not the end of a longer word ("XPID|"); segments may run together when line breaks were
     // lost ("2.5.1PID|"), so a digit before is fine.
     if seg > 0 && b[seg - 1].is_ascii_alphabetic() {
@@ -2440,7 +2472,7 @@ fn hl7_pid_field(b: &[u8], s: usize) -> Option<usize> {
     if fields.iter().any(|c| matches!(c, b'\n' | b'\r')) {
         return None;
     }
-    Some(fields.iter().filter(|c| **c == b'|').count())
+    Some((id, fields.iter().filter(|c| **c == b'|').count()))
 }
 
 /// Whether `v` has the shape of a value announced by `label` (never for [`Label::Birth`], whose
@@ -2916,6 +2948,9 @@ mod more_tests {
                 "KT0093318820",
             ),
             (Kind::BANK_ACCOUNT, "acc no. 55120934", "55120934"),
+            (Kind::PATIENT_ID, "26  PATIENT'S ACCOUNT NO.: DAY-0098127", "DAY-0098127"),
+            (Kind::PATIENT_ID, "Guarantor Acct #: G-55820193", "G-55820193"),
+            (Kind::PATIENT_ID, "Patient Account Number 448120093", "448120093"),
             // Labels in other languages; snake_case keys ending in a label.
             (Kind::MRN, "Nº de expediente (MRN): 2093318", "2093318"),
             (Kind::MRN, "NHC: 1187204    Fecha", "1187204"),
@@ -2931,6 +2966,23 @@ mod more_tests {
             (Kind::MRN, "rx=zolpidem  pt_mrn=6633018  2FA", "6633018"),
             (Kind::DATE_OF_BIRTH, r#""subscriber_dob": "1979-08-02","#, "1979-08-02"),
             (Kind::DATE_OF_BIRTH, "Herr Jürgen Baumgartner, geb. 17.08.1949", "17.08.1949"),
+            // HL7: PID-18 (the patient account number), IN1-18 (the insured's birth date),
+            // IN1-36 (the policy number).
+            (
+                Kind::PATIENT_ID,
+                "PID|1||4419027^^^RVHOSP^MR||ROE^ANN||19690221|F||2028-9|1 MAIN ST^^AUSTIN^TX^78756||(512)555-0139^PRN^PH||ENG|M||A90045521\rPV1|1|O",
+                "A90045521",
+            ),
+            (
+                Kind::DATE_OF_BIRTH,
+                "IN1|1|BCBS01|84580|BLUE CROSS|PO BOX 1^^DALLAS^TX^75266||(800)555-0100|G0044|ACME|||20240101|||PPO|ROE^ANN|01|19690221|1 MAIN ST^^AUSTIN^TX^78756|||||||||||||||||XGQ772014388",
+                "19690221",
+            ),
+            (
+                Kind::INSURANCE_ID,
+                "IN1|1|BCBS01|84580|BLUE CROSS|PO BOX 1^^DALLAS^TX^75266||(800)555-0100|G0044|ACME|||20240101|||PPO|ROE^ANN|01|19690221|1 MAIN ST^^AUSTIN^TX^78756|||||||||||||||||XGQ772014388",
+                "XGQ772014388",
+            ),
             // FHIR: the identifier's type code, with its system in between.
             (
                 Kind::MRN,
@@ -2960,6 +3012,14 @@ mod more_tests {
             (Kind::DATE_OF_BIRTH, "PID|1||4410||ROE|19820317|F|"),
             (Kind::DATE_OF_BIRTH, "OBR|1||4410||ROE||19820317|F|"),
             (Kind::DATE_OF_BIRTH, "PID|1||4410\n||ROE||19820317|F|"),
+            (
+                Kind::PATIENT_ID,
+                "PID|1||4410||ROE||19820317|F|||||||||||A90045521\nPV1|",
+            ),
+            (
+                Kind::INSURANCE_ID,
+                "PV1|1|O|||||||||||||||||||||||||||||||||||XGQ772014388",
+            ),
             (Kind::INSURANCE_ID, "cardholder 5512 0934 2210 8812"),
             // A code of another identifier, or of no identifier; a type code not in the table.
             (

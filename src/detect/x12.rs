@@ -1,0 +1,204 @@
+//! Identifiers in ASC X12 healthcare transactions (837 claims, 270/271 eligibility, 835
+//! remittances), where a qualifier element, not a word, says what the next element is:
+//!
+//! | segment | elements | reported |
+//! |---|---|---|
+//! | `NM1` | `NM108` qualifier, `NM109` id | `XX` → `npi` (checksum), `MI` → `insurance_id`, `34` → `us_ssn` |
+//! | `DMG` | `DMG01` = `D8`, `DMG02` | `date_of_birth` (a valid `CCYYMMDD`) |
+//! | `REF` | `REF01` qualifier, `REF02` | `EA` → `mrn`, `1W` → `insurance_id`, `SY` → `us_ssn`, `EJ` → `patient_id` |
+//! | `CLM` | `CLM01` | `patient_id` (the patient control number) |
+//!
+//! The detector is triggered by the segment ids with their element separator (`NM1*`, `DMG*`,
+//! `REF*`, `CLM*`), which ordinary text does not hold, and reads one segment: at most
+//! [`SEGMENT_MAX`] bytes to its `~` or line end. Values are validated as their kind (the NPI
+//! checksum, the SSA rules, a possible date, the labelled-value shapes of [`value_ok`]).
+
+use std::sync::Arc;
+
+use super::pii::{date_at, value_ok, Label};
+use super::{priority, Cx, Detect, Hit, Trigger, SCORE_WITH_CUE};
+use crate::finding::Kind;
+use crate::validate;
+
+/// The longest segment read, in bytes.
+const SEGMENT_MAX: usize = 256;
+/// The most elements read from one segment.
+const ELEMENTS_MAX: usize = 12;
+
+pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
+    vec![Arc::new(X12)]
+}
+
+/// See the module documentation.
+struct X12;
+
+/// Literal indices, in [`X12::triggers`] order.
+const NM1: usize = 0;
+const DMG: usize = 1;
+const REF: usize = 2;
+const CLM: usize = 3;
+
+impl Detect for X12 {
+    fn id(&self) -> &'static str {
+        "x12"
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        vec![
+            Kind::NPI,
+            Kind::INSURANCE_ID,
+            Kind::US_SSN,
+            Kind::DATE_OF_BIRTH,
+            Kind::MRN,
+            Kind::PATIENT_ID,
+        ]
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::LiteralsExact(
+            ["NM1*", "DMG*", "REF*", "CLM*"].map(String::from).to_vec(),
+        )]
+    }
+
+    fn max_len(&self) -> usize {
+        SEGMENT_MAX
+    }
+
+    fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
+        segment(cx, hit);
+        hit.end
+    }
+}
+
+/// Reads the segment that starts at `hit` and reports what its qualifiers announce.
+fn segment(cx: &mut Cx<'_>, hit: &Hit) {
+    let b = cx.bytes;
+    // A segment starts a line or follows the previous segment's terminator.
+    if hit.start > 0 && !matches!(b[hit.start - 1], b'~' | b'\n' | b'\r' | b' ') {
+        return;
+    }
+    let hi = b.len().min(hit.start + SEGMENT_MAX);
+    let Some(end) = b[hit.start..hi]
+        .iter()
+        .position(|c| matches!(c, b'~' | b'\n' | b'\r'))
+        .map(|p| hit.start + p)
+        .or((hi == b.len()).then_some(hi))
+    else {
+        return;
+    };
+    // Element `i` (the segment id is element 0) as a byte range.
+    let mut el = [(0usize, 0usize); ELEMENTS_MAX];
+    let mut n = 0;
+    let mut s = hit.start;
+    for (k, &c) in b[hit.start..end].iter().enumerate() {
+        if c == b'*' {
+            if n == ELEMENTS_MAX {
+                break;
+            }
+            el[n] = (s, hit.start + k);
+            n += 1;
+            s = hit.start + k + 1;
+        }
+    }
+    if n < ELEMENTS_MAX {
+        el[n] = (s, end);
+        n += 1;
+    }
+    let el = &el[..n];
+    let text = |i: usize| el.get(i).map_or(&b""[..], |&(s, e)| &b[s..e]);
+    let (kind, at) = match hit.literal {
+        NM1 => match text(8) {
+            b"XX" => (Kind::NPI, 9),
+            b"MI" => (Kind::INSURANCE_ID, 9),
+            b"34" => (Kind::US_SSN, 9),
+            _ => return,
+        },
+        DMG if text(1) == b"D8" => (Kind::DATE_OF_BIRTH, 2),
+        REF => match text(1) {
+            b"EA" => (Kind::MRN, 2),
+            b"1W" => (Kind::INSURANCE_ID, 2),
+            b"SY" => (Kind::US_SSN, 2),
+            b"EJ" => (Kind::PATIENT_ID, 2),
+            _ => return,
+        },
+        CLM => (Kind::PATIENT_ID, 1),
+        _ => return,
+    };
+    let Some(&(vs, ve)) = el.get(at) else {
+        return;
+    };
+    let v = &b[vs..ve];
+    let Some(vt) = cx.text.get(vs..ve) else {
+        return;
+    };
+    let ok = match kind {
+        Kind::NPI => validate::npi(vt) && v.iter().all(u8::is_ascii_digit),
+        Kind::US_SSN => v.len() == 9 && validate::us_ssn(vt),
+        Kind::DATE_OF_BIRTH => {
+            v.len() == 8
+                && cx
+                    .text
+                    .get(..ve)
+                    .is_some_and(|hay| date_at(hay, vs) == Some((ve, true)))
+        }
+        Kind::MRN => value_ok(Label::Mrn, v),
+        Kind::INSURANCE_ID => value_ok(Label::Insurance, v),
+        _ => value_ok(Label::Patient, v),
+    };
+    let token = v.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-');
+    if ok && token {
+        let prio = if kind == Kind::NPI {
+            priority::CHECKSUMMED
+        } else {
+            priority::CONTEXTUAL
+        };
+        cx.emit(kind, vs, ve, SCORE_WITH_CUE, prio);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testing::found;
+    use crate::Kind;
+
+    const CLAIM: &str = "ST*837*0021*005010X222A1~\nNM1*85*2*BLUE RIDGE PT*****XX*1234567893~\n\
+        NM1*IL*1*DOE*JANE****MI*QRX993104227~\nDMG*D8*19670304*F~\nCLM*PT-0041129*240***11:B:1*Y*A*Y*Y~\n\
+        REF*EA*00482913~\nREF*G1*PA7719304~\nREF*EI*562281904~\nDTP*472*D8*20240912~\nSE*9*0021~";
+
+    #[test]
+    fn x12_segments() {
+        for (kind, want) in [
+            (Kind::NPI, &["1234567893"][..]),
+            (Kind::INSURANCE_ID, &["QRX993104227"]),
+            (Kind::DATE_OF_BIRTH, &["19670304"]),
+            (Kind::PATIENT_ID, &["PT-0041129"]),
+            (Kind::MRN, &["00482913"]),
+        ] {
+            assert_eq!(found(kind, CLAIM), want, "{kind:?}");
+        }
+        // Segments one per line, without `~`.
+        let t = "NM1*IL*1*ROE*ANN****MI*W123456789\nDMG*D8*19800229*F";
+        assert_eq!(found(Kind::INSURANCE_ID, t), ["W123456789"]);
+        assert_eq!(found(Kind::DATE_OF_BIRTH, t), ["19800229"]);
+        assert_eq!(
+            found(Kind::US_SSN, "NM1*IL*1*ROE*ANN****34*423215101~"),
+            ["423215101"]
+        );
+    }
+
+    #[test]
+    fn x12_hard_negatives() {
+        for (kind, t) in [
+            // Payer id, failed NPI checksum, an invalid date, a service date.
+            (Kind::INSURANCE_ID, "NM1*PR*2*HEALTH PLAN*****PI*62308~"),
+            (Kind::NPI, "NM1*85*2*CLINIC*****XX*1234567890~"),
+            (Kind::DATE_OF_BIRTH, "DMG*D8*19671304*F~"),
+            (Kind::DATE_OF_BIRTH, "DTP*472*D8*20240912~"),
+            // Not a segment start; prose.
+            (Kind::PATIENT_ID, "xCLM*PT-0041129*240~"),
+            (Kind::MRN, "see REF*EA in the guide: 00482913"),
+        ] {
+            assert!(found(kind, t).is_empty(), "{t}");
+        }
+    }
+}
