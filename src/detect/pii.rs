@@ -1773,6 +1773,9 @@ const KNOWN_WORDS: &[&str] = &[
     "mbi",
     "beneficiario",
     "versichertennummer",
+    "adhérent",
+    "póliza",
+    "apólice",
     "memberid",
     "member_id",
     "subscriber_id",
@@ -1825,6 +1828,8 @@ const KNOWN_WORDS: &[&str] = &[
     "geboortedatum",
     "geboren",
     "geb",
+    "née",
+    "né",
     "nato",
     "nata",
     "nacido",
@@ -1892,7 +1897,7 @@ fn may_end_known_word(b: &[u8], end: usize) -> bool {
     };
     match end.checked_sub(3).map(|k| b[k]) {
         // A longer word; `_` never precedes a two-letter word (`_id` is no word).
-        Some(x) if x.is_ascii_alphabetic() || x == b'_' => word_end_known(x, y, z),
+        Some(x) if word_letter(x) || x == b'_' => word_end_known(x, y, z),
         // A two-letter word glued to a digit is no word.
         Some(x) if x.is_ascii_digit() => false,
         // Inside a word ("mm/dd/yy") or leading punctuation before a two-letter one ("-id").
@@ -1990,7 +1995,11 @@ fn classify(w: &[u8]) -> Word {
     if word != Word::Other {
         return word;
     }
-    // A snake_case key that ends in an unambiguous label: `pt_mrn`, `subscriber_dob`.
+    label_suffix(w)
+}
+
+/// A snake_case key that ends in an unambiguous label: `pt_mrn`, `subscriber_dob`.
+fn label_suffix(w: &[u8]) -> Word {
     match w.len().checked_sub(4).map(|k| &w[k..]) {
         Some(b"_mrn") => Word::Head(Label::Mrn, Needs::Nothing),
         Some(b"_dob") => Word::Head(Label::Birth, Needs::Nothing),
@@ -2050,7 +2059,15 @@ fn classify_slow(w: &[u8]) -> Word {
         | b"nata" | b"nacido" | b"nacida" | b"nascido" | b"nascida" | b"geb" => {
             Word::Head(Birth, Needs::Nothing)
         }
-        _ => Word::Other,
+        // Words with non-ASCII letters (byte string literals are ASCII only).
+        _ if w == "née".as_bytes() || w == "né".as_bytes() => Word::Head(Birth, Needs::Nothing),
+        _ if ["adhérent", "póliza", "apólice"]
+            .iter()
+            .any(|x| w == x.as_bytes()) =>
+        {
+            Word::Head(Insurance, Needs::Nothing)
+        }
+        _ => label_suffix(w),
     }
 }
 
@@ -2093,19 +2110,27 @@ const WB_LETTER: u8 = 1;
 const WB_INNER: u8 = 2;
 /// [`word_before`]'s bytes: ASCII letters, and `.`, `/`, `_`, `-` inside a word.
 static WORD_BYTE: [u8; 256] = byte_table!(|b| match b {
-    _ if b.is_ascii_alphabetic() => WB_LETTER,
+    _ if b.is_ascii_alphabetic() || b >= 0x80 => WB_LETTER,
     b'.' | b'/' | b'_' | b'-' => WB_INNER,
     _ => 0,
 });
 
-/// The word that ends at `end` (letters, plus `.`, `/`, `_` and `-` inside it), lower-cased into
-/// `buf`; returns `(start, len)`. `None` when there is no word or it is too long.
+/// A letter of a word for [`word_before`]: an ASCII letter, or any byte of a non-ASCII
+/// character (`née`, `póliza`: labels in other languages).
+#[inline(always)]
+fn word_letter(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c >= 0x80
+}
+
+/// The word that ends at `end` (letters, non-ASCII characters included, plus `.`, `/`, `_` and
+/// `-` inside it), ASCII lower-cased into `buf`; returns `(start, len)`. `None` when there is no
+/// word or it is too long.
 fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(usize, usize)> {
     // The last byte is a letter (`.`, `/`, `_`, `-` only inside a word).
     if !end
         .checked_sub(1)
         .and_then(|k| b.get(k))
-        .is_some_and(u8::is_ascii_alphabetic)
+        .is_some_and(|&c| word_letter(c))
     {
         return None;
     }
@@ -2118,7 +2143,12 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
         .and_then(|c| <&[u8; 16]>::try_from(c).ok())
     {
         let blk = crate::block::Block::new(c);
-        let word = blk.letters() | blk.eq(b'.') | blk.eq(b'/') | blk.eq(b'_') | blk.eq(b'-');
+        let word = blk.letters()
+            | blk.in_range(0x80, 0xff)
+            | blk.eq(b'.')
+            | blk.eq(b'/')
+            | blk.eq(b'_')
+            | blk.eq(b'-');
         s = (end - word.bits().leading_ones() as usize).max(stop);
     }
     // Near the start of the text, or a word of 16 bytes and more: byte by byte.
@@ -2128,10 +2158,10 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
         }
     }
     // Leading punctuation belongs to what is before the word.
-    while s < end && !b[s].is_ascii_alphabetic() {
+    while s < end && !word_letter(b[s]) {
         s += 1;
     }
-    if s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
+    if s > 0 && (word_letter(b[s - 1]) || b[s - 1].is_ascii_digit() || b[s - 1] == b'_') {
         return None;
     }
     let n = end - s;
@@ -2876,6 +2906,8 @@ mod more_tests {
             ),
             ("nata il 21 luglio 1966", "21 luglio 1966"),
             ("geboren op 8 juli 1975", "8 juli 1975"),
+            ("Camille Durand, née le 2 mai 1979 à Lyon", "2 mai 1979"),
+            ("M. Pierre Lefèvre, né le 30/06/1966", "30/06/1966"),
             ("nascida em 9 de março de 1990", "9 de março de 1990"),
         ] {
             assert_eq!(found(Kind::DATE_OF_BIRTH, t), [want], "{t}");
@@ -2960,6 +2992,8 @@ mod more_tests {
             (Kind::PATIENT_ID, "Patientennummer: PN-4470213", "PN-4470213"),
             (Kind::INSURANCE_ID, "ID de beneficiario: 91827364A", "91827364A"),
             (Kind::INSURANCE_ID, "Versichertennummer: P897803999", "P897803999"),
+            (Kind::INSURANCE_ID, "N° adhérent : MGN55820417", "MGN55820417"),
+            (Kind::INSURANCE_ID, "Nº de póliza: SAN-40298817", "SAN-40298817"),
             (Kind::BANK_ACCOUNT, "Kontonummer: 6743097423", "6743097423"),
             (Kind::BANK_ACCOUNT, "Numéro de compte : 50942968473", "50942968473"),
             (Kind::US_PASSPORT, "número de pasaporte A79365593", "A79365593"),
@@ -3193,15 +3227,16 @@ mod label_tests {
         #[test]
         fn classify_matches_slow(
             w in proptest::prop_oneof![
-                "[a-z]{1,10}",
-                "[a-z._/-]{1,12}",
-                proptest::sample::select(KNOWN_WORDS.to_vec()).prop_map(String::from),
+                "[a-z]{1,10}".prop_map(String::into_bytes),
+                "[a-z._/-]{1,12}".prop_map(String::into_bytes),
+                "[a-z]{1,8}_(mrn|dob|id)".prop_map(String::into_bytes),
+                proptest::sample::select(KNOWN_WORDS.to_vec()).prop_map(|w| w.as_bytes().to_vec()),
                 proptest::sample::select(KNOWN_WORDS.to_vec())
                     .prop_flat_map(|w| (proptest::prelude::Just(w), 0..w.len()))
-                    .prop_map(|(w, n)| w[..n].to_string()),
+                    .prop_map(|(w, n)| w.as_bytes()[..n].to_vec()),
             ],
         ) {
-            proptest::prop_assert_eq!(classify(w.as_bytes()), classify_slow(w.as_bytes()));
+            proptest::prop_assert_eq!(classify(&w), classify_slow(&w));
         }
     }
 
@@ -3418,10 +3453,12 @@ mod word_before_tests {
             }
         }
         // Leading punctuation belongs to what is before the word.
-        while s < end && !b[s].is_ascii_alphabetic() {
+        while s < end && !word_letter(b[s]) {
             s += 1;
         }
-        if s == end || (s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_')) {
+        if s == end
+            || (s > 0 && (word_letter(b[s - 1]) || b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
+        {
             return None;
         }
         let mut e = end;
