@@ -543,6 +543,32 @@ static PHONE_CUES: Lazy<WordCues> = Lazy::new(|| {
         "voicemail",
         "signal",
         "telegram",
+        // German, French, Spanish, Italian, Dutch, Portuguese (accented words such as
+        // "téléphone" and "teléfono" hold "phone" and "tel" as ASCII words).
+        "telefon",
+        "telefonnummer",
+        "rufnummer",
+        "handy",
+        "mobil",
+        "mobilnummer",
+        "anrufen",
+        "portable",
+        "appelez",
+        "telefono",
+        "celular",
+        "movil",
+        "llamar",
+        "cellulare",
+        "chiamami",
+        "chiamare",
+        "telefoon",
+        "telefoonnummer",
+        "mobiel",
+        "bellen",
+        "telefone",
+        "telemovel",
+        // British: "ring me on 07…".
+        "ring",
     ])
 });
 
@@ -792,6 +818,19 @@ impl Phone {
         }
         // Card/IBAN-like runs of four-digit groups are not phone numbers.
         if gs.len() >= 3 && gs.iter().take(3).all(|g| g.len() == 4) {
+            return false;
+        }
+        // A US employer id (EIN, 12-3456789; a trunk `0` makes it a national number such as
+        // 09-7625400); a reference that starts with a year
+        // (2024-118-3321, PA-2024-0916-33188).
+        let dashed = gs.iter().skip(1).all(|g| g.sep == [b'-', 0]);
+        if dashed && gs.len() == 2 && gs[0].len() == 2 && gs[1].len() == 7 && b[gs[0].s] != b'0' {
+            return false;
+        }
+        if dashed
+            && gs[0].len() == 4
+            && matches!(digits_value(&b[gs[0].s..gs[0].e]), Some(1900..=2099))
+        {
             return false;
         }
         // Date-shaped runs (12-31-1999, 1999-12-31) are not phone numbers.
@@ -2696,6 +2735,10 @@ mod more_tests {
     fn phone_positives() {
         for (t, want) in [
             ("call (415) 555-0132 now", "(415) 555-0132"),
+            ("Telefon: 030 351 5126", "030 351 5126"),
+            ("Any problems ring me on 07820 483908.", "07820 483908"),
+            ("chiamami al 363 8290519 oppure", "363 8290519"),
+            ("téléphone : 04 72 10 33 18", "04 72 10 33 18"),
             ("_: (415)555-0132", "(415)555-0132"),
             ("US: 415-555-0132.", "415-555-0132"),
             ("fax 415.555.0132", "415.555.0132"),
@@ -2750,6 +2793,10 @@ mod more_tests {
             "ref 080-4471-2093",
             "090-12345-678",
             "patient 303-492-6687",
+            // An EIN after "number"; references that start with a year.
+            "FEDERAL TAX I.D. NUMBER: 31-1874420",
+            "call number QA76.9; accession no. 2024-118-3321",
+            "fax sent. PA-2024-0916-33188 denied",
         ] {
             assert!(found(Kind::PHONE, t).is_empty(), "{t}");
         }
