@@ -1693,6 +1693,21 @@ pub(crate) enum Label {
     Birth,
 }
 
+impl Label {
+    /// The kind of the value a label announces (none for [`Label::Birth`], whose values are
+    /// dates, read apart).
+    pub(crate) fn kind(self) -> Option<Kind> {
+        match self {
+            Label::Mrn => Some(Kind::MRN),
+            Label::Patient => Some(Kind::PATIENT_ID),
+            Label::Insurance => Some(Kind::INSURANCE_ID),
+            Label::Passport => Some(Kind::US_PASSPORT),
+            Label::Account => Some(Kind::BANK_ACCOUNT),
+            Label::Birth => None,
+        }
+    }
+}
+
 /// What one word before a value is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Word {
@@ -2673,13 +2688,8 @@ impl Detect for LabelledValues {
         if !value_ok(label, &b[s..e]) {
             return run.end;
         }
-        let kind = match label {
-            Label::Mrn => Kind::MRN,
-            Label::Patient => Kind::PATIENT_ID,
-            Label::Insurance => Kind::INSURANCE_ID,
-            Label::Passport => Kind::US_PASSPORT,
-            Label::Account => Kind::BANK_ACCOUNT,
-            Label::Birth => return run.end,
+        let Some(kind) = label.kind() else {
+            return run.end;
         };
         cx.emit(kind, s, e, SCORE_WITH_CUE, priority::CONTEXTUAL);
         e.max(run.end)

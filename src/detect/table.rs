@@ -548,14 +548,7 @@ fn cell_kind(hay: &str, s: usize, col: Col) -> Option<Kind> {
             let token = v.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
                 && !v.starts_with('-')
                 && !v.ends_with('-');
-            let kind = match label {
-                Label::Mrn => Kind::MRN,
-                Label::Patient => Kind::PATIENT_ID,
-                Label::Insurance => Kind::INSURANCE_ID,
-                Label::Passport => Kind::US_PASSPORT,
-                Label::Account => Kind::BANK_ACCOUNT,
-                Label::Birth => return None,
-            };
+            let kind = label.kind()?;
             (token && value_ok(label, v.as_bytes())).then_some(kind)
         }
     }
