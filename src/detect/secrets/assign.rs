@@ -363,6 +363,14 @@ const ANY_NEGATIVE: &[&str] = &[
 
 /// `X`+`key` pairs that name a secret.
 const KEY_QUALIFIERS: &[&str] = &[
+    // Azure's `secondaryKey` (`primary` names database keys and stays a negative word).
+    "secondary",
+    "deterministic",
+    "aes",
+    "cipher",
+    "crypt",
+    "dek",
+    "kek",
     "api",
     "access",
     "private",
@@ -423,6 +431,9 @@ fn classify(name: &str) -> Option<Class> {
                 | "passcode"
                 | "pword"
                 | "passwort"
+                // Redis: `requirepass`, `masterauth` (redis.conf, `--requirepass`).
+                | "requirepass"
+                | "masterauth"
         ) || x.ends_with("password")
             || x.ends_with("passwd")
             || x.ends_with("passphrase")
@@ -879,6 +890,50 @@ fn has_template(v: &str) -> bool {
         || ident_then("%(", b')')
 }
 
+/// After `NAME:`, a type annotation and its `=` (`const KEY: &str = "…"`, `let key: String =`,
+/// `const key: string =`): where the value starts. Otherwise `at` itself.
+fn typed_value_start(b: &[u8], at: usize) -> usize {
+    let skip = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = skip(at);
+    let rest = b.get(i..).unwrap_or_default();
+    let ty = [
+        &b"&'static str"[..],
+        b"&str",
+        b"String",
+        b"string",
+        b"str",
+        b"&[u8]",
+    ]
+    .into_iter()
+    .find(|t| rest.starts_with(t));
+    let Some(ty) = ty else {
+        return at;
+    };
+    i = skip(i + ty.len());
+    if b.get(i) != Some(&b'=') || b.get(i + 1) == Some(&b'=') {
+        return at;
+    }
+    skip_byte_slice(b, i + 1)
+}
+
+/// After `=`, Go's `[]byte("…")` conversion: where the string starts. Otherwise `at`.
+fn skip_byte_slice(b: &[u8], at: usize) -> usize {
+    let mut i = at;
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    if b.get(i..).is_some_and(|r| r.starts_with(b"[]byte(")) {
+        i + 7
+    } else {
+        at
+    }
+}
+
 /// A password value: at least 4 characters, not a placeholder, not prose.
 fn password_value_ok(v: &str, quoted: bool, line_start: bool, strict: bool) -> bool {
     if v.len() < 4 || v.len() > 128 || is_placeholder(v) {
@@ -889,7 +944,10 @@ fn password_value_ok(v: &str, quoted: bool, line_start: bool, strict: bool) -> b
         return false;
     }
     let low = v.to_ascii_lowercase();
-    if STOPWORDS.contains(&low.as_str()) || v.starts_with('+') || v.ends_with('+') {
+    // A `+` at either end is a concatenation (`password + "…"`), unless the value is quoted
+    // and holds no space or parenthesis (`"+gFbcgZI_Y7Ez"`, not `"+new Buffer("`).
+    let plus_end = v.starts_with('+') || v.ends_with('+');
+    if STOPWORDS.contains(&low.as_str()) || plus_end && (!quoted || v.contains([' ', '(', ')'])) {
         return false;
     }
     let (_, _, dg, sym) = char_classes(v);
@@ -941,12 +999,89 @@ fn aws_secret_ok(v: &str) -> bool {
         && looks_random(v, 40, 3.5)
 }
 
+/// 88 base64 characters ending in `==`: the encoding of 64 random bytes.
+fn azure_account_key_ok(v: &str) -> bool {
+    v.len() == 88
+        && v.ends_with("==")
+        && v[..86]
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'/' || c == b'+')
+        && looks_random(&v[..86], 80, 4.0)
+}
+
 fn twilio_ok(v: &str) -> bool {
     let hex32 = |s: &str| s.len() == 32 && s.bytes().all(|c| c.is_ascii_hexdigit());
     (v.starts_with("SK") && hex32(&v[2..]) || hex32(v)) && looks_random(v, 32, 3.0)
 }
 
+/// Lines of a `.pgpass` file read after its name.
+const PGPASS_LINES: usize = 32;
+
+/// A `.pgpass` entry, `host:port:database:user:password` (`\:` escapes a colon, `*` matches
+/// anything): the password's span within `line`, which starts at `at`.
+fn pgpass_entry(line: &[u8], at: usize) -> Option<(usize, usize)> {
+    let mut fields = [0usize; 5];
+    let mut n = 1;
+    let mut i = 0;
+    while i < line.len() {
+        match line[i] {
+            b'\\' => i += 1,
+            b':' if n < 5 => {
+                fields[n] = i + 1;
+                n += 1;
+            }
+            b' ' | b'\t' if n < 5 => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    if n < 5 {
+        return None;
+    }
+    // Every field start after the first follows its `:`, so `f - 1` cannot underflow.
+    let field = |k: usize| &line[fields[k]..fields.get(k + 1).map_or(line.len(), |&f| f - 1)];
+    let port = field(1);
+    let port_ok =
+        port == b"*" || (1..=5).contains(&port.len()) && port.iter().all(u8::is_ascii_digit);
+    let pw_end = line.len()
+        - line
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
+    if !port_ok || (0..4).any(|k| field(k).is_empty()) || pw_end <= fields[4] {
+        return None;
+    }
+    Some((at + fields[4], at + pw_end))
+}
+
 impl Assigned {
+    /// `~/.pgpass` (or `PGPASSFILE`'s file) shown with its entries: the password of each
+    /// `host:port:database:user:password` line that follows, past `#` comments, until the first
+    /// line that is not an entry.
+    fn pgpass(&self, cx: &mut Cx<'_>, ne: usize) -> usize {
+        let b = cx.bytes;
+        let Some(nl) = memchr::memchr(b'\n', &b[ne..]) else {
+            return ne;
+        };
+        let mut at = ne + nl + 1;
+        let mut resume = ne;
+        for _ in 0..PGPASS_LINES {
+            let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |k| at + k);
+            let line = &b[at..end];
+            if line.first() != Some(&b'#') {
+                let Some((s, e)) = pgpass_entry(line, at) else {
+                    break;
+                };
+                resume = self.finish(cx, Class::Password, s, e, false, true, false, resume);
+            }
+            if end >= b.len() {
+                break;
+            }
+            at = end + 1;
+        }
+        resume
+    }
     /// `curl -u user:pass`, `--user 'user:pass'`: the password after the first colon.
     fn user_pass(&self, cx: &mut Cx<'_>, hit: &Hit, dash_u: bool) -> usize {
         let b = cx.bytes;
@@ -1085,6 +1220,60 @@ fn unquoted_code(b: &[u8], v: &str, e: usize) -> bool {
         j += 1;
     }
     matches!(b.get(j), Some(b',' | b';' | b'=' | b'{'))
+}
+
+/// Constructors and helpers whose first two arguments are a user name and a password.
+const CREDENTIAL_CALLS: &[&str] = &[
+    "NetworkCredential",
+    "UsernamePasswordCredentials",
+    "PasswordAuthentication",
+    "HTTPBasicAuth",
+    "HTTPDigestAuth",
+    "BasicAuth",
+];
+
+/// `new NetworkCredential("user", "pw")`, `HTTPBasicAuth('user', 'pw')`: when the name `ns..ne`
+/// (followed by `(`) ends with a [`CREDENTIAL_CALLS`] name and both arguments are string
+/// literals, the password's span.
+fn credential_call(text: &str, ns: usize, ne: usize) -> Option<(usize, usize)> {
+    let name = text.get(ns..ne)?;
+    if !CREDENTIAL_CALLS.iter().any(|c| {
+        name.strip_suffix(c)
+            .is_some_and(|p| p.is_empty() || p.ends_with('.'))
+    }) {
+        return None;
+    }
+    user_pass_args(text.as_bytes(), ne + 1)
+}
+
+/// From just past a `(`: two string literals, a user name and a password; the password's span.
+fn user_pass_args(b: &[u8], at: usize) -> Option<(usize, usize)> {
+    let (_, user_end, user_quoted) = read_value(b, at)?;
+    let mut i = user_end + 1;
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    if !user_quoted || b.get(i) != Some(&b',') {
+        return None;
+    }
+    match read_value(b, i + 1)? {
+        (s, e, true) => Some((s, e)),
+        _ => None,
+    }
+}
+
+/// redis.conf's password directives, written `requirepass <secret>`.
+fn redis_directive(name: &str) -> bool {
+    name.eq_ignore_ascii_case("requirepass") || name.eq_ignore_ascii_case("masterauth")
+}
+
+/// After a quoted flag and its `,`: a quoted string that is not another flag (`"--password",
+/// "…"` in an argument vector, not `"--password", "--verbose"`).
+fn argv_value(b: &[u8], mut i: usize) -> bool {
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    matches!(b.get(i), Some(b'"' | b'\'')) && b.get(i + 1) != Some(&b'-')
 }
 
 /// The quote at `q` opens the first argument of a call: `(` before it.
@@ -1305,6 +1494,7 @@ impl Detect for Assigned {
             Kind::GENERIC_SECRET,
             Kind::AWS_SECRET_ACCESS_KEY,
             Kind::TWILIO_API_KEY,
+            Kind::AZURE_STORAGE_KEY,
         ]
     }
 
@@ -1353,6 +1543,11 @@ impl Detect for Assigned {
         if spaced_name && (cx.word_at(ne) || (ns > 0 && cx.word_at(ns - 1))) {
             return ne;
         }
+        if !spaced_name && b.get(ne) == Some(&b'(') {
+            if let Some((s, e)) = credential_call(cx.text, ns, ne) {
+                return self.finish(cx, Class::Password, s, e, true, true, false, ne);
+            }
+        }
         // `- name: DB_PASSWORD` / `value: …`, `{"key": "X-Api-Key", "value": "…"}`.
         if !spaced_name {
             if let Some((s, e, quoted)) = pair_value(cx.text, ns, ne) {
@@ -1362,6 +1557,9 @@ impl Detect for Assigned {
                 };
                 return self.finish(cx, class, s, e, quoted, true, false, ne);
             }
+        }
+        if b[ns..ne].ends_with(b"pgpass") {
+            return self.pgpass(cx, ne);
         }
         // Cheap early exit (most hits are prose): an operator, a closing quote or a CLI flag
         // must follow the name.
@@ -1388,6 +1586,7 @@ impl Detect for Assigned {
                             (n.eq_ignore_ascii_case("password")
                                 || n.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws_")))
                                 && spaced_value_line(cx.text, ns)
+                                || redis_directive(n)
                         })
                 }
                 None => false,
@@ -1506,10 +1705,23 @@ impl Detect for Assigned {
         } else if rest.starts_with(b"==") || rest.starts_with(b"!=") {
             comparison = true;
             i + 2
-        } else if rest.starts_with(b"=") || rest.starts_with(b":") {
-            i + 1
+        } else if rest.starts_with(b"=") {
+            skip_byte_slice(b, i + 1)
+        } else if rest.starts_with(b":") {
+            // psql interpolation, `PASSWORD :'app_pw'`: a variable's name, not a value.
+            if spaced
+                && matches!(rest.get(1), Some(b'\'' | b'"'))
+                && sql_password_keyword(cx.text, ns, ne)
+            {
+                return ne;
+            }
+            typed_value_start(b, i + 1)
         } else if quoted_name.is_some() && rest.starts_with(b"value=") {
             i + 6
+        } else if cli && quoted_name.is_some() && rest.starts_with(b",") && argv_value(b, i + 1) {
+            // An argument vector: `["redis-server", "--requirepass", "…"]`,
+            // `subprocess.run(["mysql", "--password", "…"])`.
+            i + 1
         } else if quoted_name.is_some()
             && rest.starts_with(b",")
             && call_arg(b, k)
@@ -1521,6 +1733,9 @@ impl Detect for Assigned {
             i + 1
         } else if spaced && spaced_value_line(cx.text, ns) {
             // `.netrc`: `machine host login user password secret`; `aws configure set k v`.
+            i
+        } else if spaced && line_start && redis_directive(name) {
+            // redis.conf: `requirepass <secret>`.
             i
         } else if rest.len() >= 3
             && rest[..3].eq_ignore_ascii_case(b"is ")
@@ -1546,6 +1761,25 @@ impl Detect for Assigned {
         } else {
             return ne;
         };
+        // `auth=HTTPBasicAuth('u', 'pw')`: the value is a credential call.
+        {
+            let mut vs = value_at;
+            while matches!(b.get(vs), Some(b' ' | b'\t')) {
+                vs += 1;
+            }
+            let ve = run_end(b, vs, MAX_NAME, name_byte);
+            let pair = if ve == vs && b.get(vs) == Some(&b'(') && name == "auth" {
+                // requests' `auth=('user', 'pw')`.
+                user_pass_args(b, vs + 1)
+            } else if b.get(ve) == Some(&b'(') {
+                credential_call(cx.text, vs, ve)
+            } else {
+                None
+            };
+            if let Some((s, e)) = pair {
+                return self.finish(cx, Class::Password, s, e, true, true, false, ne);
+            }
+        }
         let Some((s, mut e, quoted)) = read_value(b, value_at) else {
             return ne;
         };
@@ -1735,6 +1969,26 @@ impl Assigned {
             let near_low = near.to_ascii_lowercase();
             if near.contains("AKIA") || near.contains("ASIA") || near_low.contains("aws") {
                 class = Class::AwsSecret;
+            }
+        }
+        // A 64-byte base64 key under a secret name next to a storage account (`ACCOUNT_KEY =
+        // "…=="` beside `….blob.core.windows.net`): Azure's storage account key.
+        if class == Class::Generic && azure_account_key_ok(v) {
+            let lo = cx.floor(s.saturating_sub(512));
+            let near = cx.text.get(lo..s).unwrap_or("").to_ascii_lowercase();
+            if near.contains(".core.windows.net")
+                || near.contains("azure")
+                || near.contains("accountkey")
+                || near.contains("account_key")
+            {
+                cx.emit(
+                    Kind::AZURE_STORAGE_KEY,
+                    s,
+                    e,
+                    SCORE_STRONG,
+                    priority::ASSIGNED_SECRET + 5,
+                );
+                return resume;
             }
         }
         match class {

@@ -122,6 +122,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "changeme",
     "changethis",
     "changeit",
+    // redis.conf's commented example, `# requirepass foobared`.
+    "foobared",
     "placeholder",
     "redacted",
     "removed",
@@ -212,8 +214,6 @@ const PLACEHOLDER_MARKS: &[&str] = &[
     "secrets.",
     "vault:",
     "%env",
-    "%s",
-    "%d",
     "{}",
     "{0}",
 ];
@@ -254,6 +254,16 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
                 .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
     };
     if (first == b'$' || first == b'@') && ident(&b[1..]) || first == b':' {
+        return true;
+    }
+    // A printf conversion (`%s`, `%d`) ends where a letter or digit cannot follow:
+    // `"Bearer %s"`, `"%s:%s"`. `%dg1++yZ` and `A%s10p0` are random passwords that happen to
+    // hold the pair.
+    if b.windows(2).enumerate().any(|(k, w)| {
+        w[0] == b'%'
+            && matches!(w[1], b's' | b'd')
+            && !b.get(k + 2).is_some_and(u8::is_ascii_alphanumeric)
+    }) {
         return true;
     }
     let last = b[b.len() - 1];

@@ -357,9 +357,33 @@ fn connection_strings() {
         "https://example.com:8080?u=x@y.example",
         "https://example.com/reset?password=&token=",
         "jdbc:mysql://db/shop?user=app&password=${DB_PASSWORD}",
+        // libpq pairs need a host and a database, user or port.
+        "login failed user=bob password=Xb7Kp2Qz9Lm ip=10.1.2.3",
+        "host=db dbname=app password=${PGPASSWORD}",
     ] {
         assert_none(Kind::CONNECTION_STRING, t);
     }
+    // libpq keyword/value strings.
+    let dsn = "host=pg.ledger.internal port=5432 user=ledger password=ANDU-lD-BPCIdUSb9F dbname=ledger sslmode=disable";
+    for t in [
+        format!("sql.Open(\"postgres\", \"{dsn}\")"),
+        format!("psql '{dsn}'"),
+        format!("connect with {dsn}."),
+    ] {
+        assert_found(Kind::CONNECTION_STRING, &t, dsn);
+    }
+}
+
+#[test]
+fn tokens_in_git_remotes_are_the_finding() {
+    // A vendor token as a URI's password is reported as the token; the URI is the fallback for
+    // a token that fails its checks.
+    let tok = github_like("ghs_", "RtwZhaeUydmPWgtvopsZEuqG1qsFm8");
+    let t = format!("git clone https://x-access-token:{tok}@github.com/acme/payments.git");
+    assert_eq!(all(&t), [("github_token", tok.clone())]);
+    let bad = format!("{}AAAAAA", &tok[..tok.len() - 6]);
+    let t = format!("git clone https://x-access-token:{bad}@github.com/acme/payments.git");
+    assert_eq!(found(Kind::CONNECTION_STRING, &t).len(), 1, "{t}");
 }
 
 #[test]
@@ -446,6 +470,42 @@ fn passwords() {
             "Xb7Kp2Qz9Lm",
         ),
         ("ALTER ROLE app PASSWORD 'g8Kp2vLq9x';", "g8Kp2vLq9x"),
+        // A quoted value may start or end with `+`; only unquoted ones are concatenations.
+        ("DB_PASSWORD=\"+gFbcgZI_Y7EzfMb9\"", "+gFbcgZI_Y7EzfMb9"),
+        (
+            "const DB_PASSWORD: &str = \"Orchid!Meadow4388\";",
+            "Orchid!Meadow4388",
+        ),
+        // Redis.
+        ("requirepass S3cr3tPass9", "S3cr3tPass9"),
+        ("masterauth S3cr3tPass9\n", "S3cr3tPass9"),
+        ("redis-server --requirepass S3cr3tPass9", "S3cr3tPass9"),
+        // Argument vectors and credential constructors.
+        (
+            "command: [\"redis-server\", \"--requirepass\", \"*RDMLN61OGsiN_*ow.QJ\"]",
+            "*RDMLN61OGsiN_*ow.QJ",
+        ),
+        (
+            "subprocess.run(['mysql', '--password', 'Xb7Kp2Qz9Lm'])",
+            "Xb7Kp2Qz9Lm",
+        ),
+        (
+            "Credentials = new NetworkCredential(\"svc-notifications\", \"Orchid!Meadow4388\")",
+            "Orchid!Meadow4388",
+        ),
+        (
+            "r = requests.get(url, auth=HTTPBasicAuth('api', 'Xb7Kp2Qz9Lm'))",
+            "Xb7Kp2Qz9Lm",
+        ),
+        (
+            "requests.get(url, auth=('admin', 'Xb7Kp2Qz9Lm'))",
+            "Xb7Kp2Qz9Lm",
+        ),
+        // `%d`/`%s` followed by a letter or digit is no printf conversion.
+        (
+            "curl -u admin:%dg1++yZ+qNDc_rB https://jenkins.example",
+            "%dg1++yZ+qNDc_rB",
+        ),
         (
             "CREATE USER 'app'@'%' IDENTIFIED BY 'Tr0ub4dor3';",
             "Tr0ub4dor3",
@@ -465,6 +525,18 @@ fn password_hard_negatives() {
         "REDIS_URL: redis://:${REDIS_PASSWORD:?redis password required}@cache:6379/0",
         "DB_PASSWORD: ${DB_PASSWORD?set it in .env}",
         "args: ${API_TOKEN:+--token=$API_TOKEN}",
+        "# requirepass foobared",
+        "CREATE ROLE app_rw LOGIN PASSWORD :'app_pw';",
+        "argv = [\"--password\", \"--verbose\"]",
+        "auth = HTTPBasicAuth(user, password)",
+        "new NetworkCredential(user, pass)",
+        "curl -u admin:%s https://x",
+        "password = \"%s:%s\" % (a, b)",
+        "the requirepass directive sets it",
+        "password = prefix + \"-suffix\"",
+        "let password: String = read_password()?;",
+        "const TOKEN_TYPE: &str = \"Bearer\";",
+        "var secret = []byte(os.Getenv(\"JWT_SECRET\"))",
         "password = os.environ['DB_PASSWORD']",
         "password = os.environ.get(\"DB_PASSWORD\")",
         "const password = process.env.DB_PASSWORD;",
@@ -545,6 +617,16 @@ fn generic_secrets() {
         format!("my token is {g}."),
         format!("os.environ['API_KEY'] = '{g}'"),
         format!("app.config[\"SECRET_KEY\"] = \"{g}\""),
+        // Typed declarations and Go's byte-slice conversion.
+        format!("const API_KEY: &str = \"{g}\";"),
+        format!("static SIGNING_SECRET: &'static str = \"{g}\";"),
+        format!("let api_token: String = \"{g}\".into();"),
+        format!("var jwtSecret = []byte(\"{g}\")"),
+        // Key names with a cipher qualifier.
+        format!("AES_KEY={g}"),
+        format!("  deterministic_key: {g}"),
+        format!("kms_dek_key = '{g}'"),
+        format!("\"secondaryKey\": \"{g}\""),
     ] {
         assert_found(Kind::GENERIC_SECRET, &t, g);
     }
@@ -1053,6 +1135,55 @@ proptest! {
         });
         if !decided_earlier && v.trim() == v {
             prop_assert_eq!(is_placeholder(&v), old_placeholder_word(b), "{:?}", v);
+        }
+    }
+}
+
+#[test]
+fn pgpass_entries() {
+    let t = "$ cat ~/.pgpass\n# hostname:port:database:username:password\n\
+             pg-primary.prod.internal:5432:billing:billing_ro:7gmkkhkMLKeWLqE7FWmm\n\
+             *:5432:*:postgres:BQsujA%s10p0HcZJ\n\
+             db\\:v6:*:app:app:Tr0ub4dor3\n\
+             $ psql -h pg-primary.prod.internal -U billing_ro billing\n\
+             a:5432:b:c:NotAfterTheFile9\n";
+    assert_eq!(
+        found(Kind::PASSWORD, t),
+        ["7gmkkhkMLKeWLqE7FWmm", "BQsujA%s10p0HcZJ", "Tr0ub4dor3"]
+    );
+    // Without a `.pgpass` name the lines are not read; a bad port field ends the file.
+    assert_none(Kind::PASSWORD, "pg:5432:billing:ro:7gmkkhkMLKeWLqE7FWmm\n");
+    assert_none(
+        Kind::PASSWORD,
+        "~/.pgpass:\nhost:http:db:user:7gmkkhkMLKeWLqE7FWmm\n",
+    );
+}
+
+#[test]
+fn azure_account_keys_under_generic_names() {
+    let key =
+        "TZmX9UFf2m+Hh6zbVOf2mY3s/HUxlp48Ahs6BThX6iJ6IDWHqibZBzw6+eNQczy4WaH12zFSpYwEwGlMi6J98g==";
+    let t = format!(
+        "ACCOUNT_URL = \"https://acmeexports.blob.core.windows.net\"\nACCOUNT_KEY = \"{key}\"\n"
+    );
+    assert_eq!(all(&t), [("azure_storage_key", key.to_string())]);
+    // Without a storage account nearby it stays a generic secret.
+    assert_eq!(
+        all(&format!("SIGNING_KEY = \"{key}\"")),
+        [("generic_secret", key.to_string())]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Lines after a `.pgpass` name, of colons, escapes and blanks: never a panic, and every
+    /// password is one line's last field.
+    #[test]
+    fn pgpass_lines_never_panic(lines in proptest::collection::vec("[a:\\\\ \t*1#\r]{0,12}", 0..6)) {
+        let t = format!("~/.pgpass\n{}", lines.join("\n"));
+        for p in found(Kind::PASSWORD, &t) {
+            prop_assert!(!p.contains('\n'));
         }
     }
 }

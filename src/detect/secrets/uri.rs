@@ -3,6 +3,7 @@
 
 use super::super::{priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE};
 use super::is_placeholder;
+use super::tokens::has_vendor_prefix;
 use crate::block::{Block, Flags};
 use crate::finding::Kind;
 
@@ -178,13 +179,15 @@ impl Detect for CredentialUri {
             e -= 1;
         }
         let e = cx.floor(e);
-        cx.emit(
-            Kind::CONNECTION_STRING,
-            s,
-            e,
-            SCORE_STRONG,
-            priority::CONNECTION,
-        );
+        // `https://x-access-token:ghs_…@github.com/…`: when the password is a vendor token, the
+        // token is the finding (a git remote is no connection string); the URI stays as the
+        // fallback for a token its detector turns down.
+        let prio = if has_vendor_prefix(&pw) {
+            priority::PREFIXED_TOKEN - 1
+        } else {
+            priority::CONNECTION
+        };
+        cx.emit(Kind::CONNECTION_STRING, s, e, SCORE_STRONG, prio);
         e
     }
 }
@@ -338,6 +341,9 @@ impl Detect for AdoConnection {
             k -= 1;
         }
         if k > 0 && !(b[k - 1] == b';' || ado_stop(b[k - 1])) {
+            if k < hit.start {
+                return libpq(cx, hit);
+            }
             return hit.start + 1;
         }
         let mut i = hit.end;
@@ -456,6 +462,93 @@ impl Detect for AdoConnection {
         }
         end.max(hit.start + 1)
     }
+}
+
+/// libpq keyword/value connection strings: `host=db port=5432 user=app password=… dbname=app`,
+/// pairs separated by blanks. The run of pairs around `password=` must name a host (`host`,
+/// `hostaddr`) and one of `dbname`, `user`, `port`; the span is the whole run.
+fn libpq(cx: &mut Cx<'_>, hit: &Hit) -> usize {
+    let b = cx.bytes;
+    let next = hit.start + 1;
+    if b.get(hit.end) != Some(&b'=') || !b[hit.start..hit.end].eq_ignore_ascii_case(b"password") {
+        return next;
+    }
+    let blank = |c: u8| matches!(c, b' ' | b'\t');
+    // A pair `key=value`, `key` lower-case letters and `_`: its key, or `None`.
+    let key_of = |s: usize, e: usize| -> Option<&[u8]> {
+        let t = &b[s..e];
+        let eq = t.iter().position(|&c| c == b'=')?;
+        let key = &t[..eq];
+        (key.len() >= 2
+            && eq + 1 < t.len()
+            && key.iter().all(|&c| c.is_ascii_lowercase() || c == b'_'))
+        .then_some(key)
+    };
+    let token_end = |mut i: usize| {
+        while i < b.len() && i - hit.start < MAX_ADO && !blank(b[i]) && !ado_stop(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    let (mut host, mut other) = (false, false);
+    let mut note = |key: &[u8]| {
+        host |= key == b"host" || key == b"hostaddr";
+        other |= matches!(key, b"dbname" | b"user" | b"port");
+    };
+    // The password pair, then pairs to the left and to the right.
+    let pe = token_end(hit.start);
+    let pw = &b[hit.end + 1..pe];
+    if pw.is_empty() || std::str::from_utf8(pw).map_or(true, is_placeholder) {
+        return pe.max(next);
+    }
+    let mut first = hit.start;
+    loop {
+        let mut e = first;
+        while e > 0 && blank(b[e - 1]) {
+            e -= 1;
+        }
+        let mut s = e;
+        while s > 0 && hit.start - s < MAX_ADO && !blank(b[s - 1]) && !ado_stop(b[s - 1]) {
+            s -= 1;
+        }
+        match key_of(s, e) {
+            Some(key) if e < first => {
+                note(key);
+                first = s;
+            }
+            _ => break,
+        }
+    }
+    let mut last = pe;
+    loop {
+        let mut s = last;
+        while s < b.len() && blank(b[s]) {
+            s += 1;
+        }
+        let e = token_end(s);
+        match key_of(s, e) {
+            Some(key) if s > last => {
+                note(key);
+                last = e;
+            }
+            _ => break,
+        }
+    }
+    if !(host && other) {
+        return pe.max(next);
+    }
+    while last > pe && matches!(b[last - 1], b'.' | b',' | b';' | b')') {
+        last -= 1;
+    }
+    let last = cx.floor(last);
+    cx.emit(
+        Kind::CONNECTION_STRING,
+        first,
+        last,
+        SCORE_WITH_CUE,
+        priority::CONNECTION,
+    );
+    last.max(next)
 }
 
 #[cfg(test)]
