@@ -306,6 +306,11 @@ impl Detect for Iban {
 /// chance, so without the word the score stays below the threshold.
 struct AbaRouting;
 
+/// The MICR transit symbol `⑆` (U+2446) in UTF-8.
+pub(crate) const MICR_TRANSIT: &[u8; 3] = b"\xE2\x91\x86";
+/// The MICR on-us symbol `⑈` (U+2448) in UTF-8: it ends the account number on a check.
+pub(crate) const MICR_ON_US: &[u8; 3] = b"\xE2\x91\x88";
+
 static ABA_CUES: Lazy<Cues> = Lazy::new(|| {
     Cues::new([
         "routing",
@@ -369,7 +374,10 @@ impl Detect for AbaRouting {
         if !crate::validate::aba_routing(t) {
             return run.end;
         }
-        let score = if cx.cue_near(&ABA_CUES, run.start, run.end) {
+        // A check's MICR line brackets the routing number with the transit symbol:
+        // `⑆111000614⑆ 8157096337⑈`.
+        let micr = run.start >= 3 && b[run.start - 3..run.start] == *MICR_TRANSIT;
+        let score = if micr || cx.cue_near(&ABA_CUES, run.start, run.end) {
             SCORE_CONFIRMED
         } else {
             SCORE_WEAK
@@ -476,6 +484,14 @@ mod tests {
         );
         assert!(found(Kind::ABA_ROUTING, r#"{"reference_number": "121000358"}"#).is_empty());
         assert!(found(Kind::ABA_ROUTING, "121000358").is_empty());
+        // A check's MICR line: routing between transit symbols, the account before `⑈`, and a
+        // check number between two `⑈` that is no account.
+        let micr = "⑆111000614⑆ 8157096337⑈ 1187\n⑈001187⑈ ⑆111000614⑆ 8157096337⑈";
+        assert_eq!(found(Kind::ABA_ROUTING, micr), ["111000614", "111000614"]);
+        assert_eq!(
+            found(Kind::BANK_ACCOUNT, micr),
+            ["8157096337", "8157096337"]
+        );
         assert!(found(Kind::ABA_ROUTING, "routing 121000359").is_empty());
         assert!(found(Kind::ABA_ROUTING, "routing 421042111").is_empty());
         for (t, want) in [

@@ -114,9 +114,10 @@ impl Detect for ShortRuns {
     }
 }
 
-/// Bytes that [`inert`] accepts: all but ASCII letters, digits, `_`, `:`, `-`, `.`, `^` and `|`.
+/// Bytes that [`inert`] accepts: all but ASCII letters, digits, `_`, `:`, `-`, `.`, `^`, `|`
+/// and 0xE2, which starts the MICR symbols (`⑈` after an account number).
 static INERT: [u8; 256] = byte_table!(|b| {
-    if b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.' | b'^' | b'|') {
+    if b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.' | b'^' | b'|' | 0xE2) {
         0
     } else {
         1
@@ -124,7 +125,7 @@ static INERT: [u8; 256] = byte_table!(|b| {
 });
 
 /// The byte at `i` (none out of bounds, `usize::MAX` included) is not a letter, digit, `_`, `:`,
-/// `-`, `.`, `^` or `|`.
+/// `-`, `.`, `^`, `|` or 0xE2.
 #[inline(always)]
 fn inert(b: &[u8], i: usize) -> bool {
     b.get(i).is_none_or(|&c| INERT[usize::from(c)] != 0)
@@ -831,6 +832,12 @@ impl Phone {
             && gs[0].len() == 4
             && matches!(digits_value(&b[gs[0].s..gs[0].e]), Some(1900..=2099))
         {
+            return false;
+        }
+        // A dashed number without a trunk `0` that ends in a group of one or two digits is a
+        // customer or policy number with its check digits (3300-1958-22); national phone
+        // numbers that end in pairs start with their trunk `0` (06-12-34-56-78).
+        if dashed && b[gs[0].s] != b'0' && gs.last().is_some_and(|g| g.len() <= 2) {
             return false;
         }
         // Date-shaped runs (12-31-1999, 1999-12-31) are not phone numbers.
@@ -1762,6 +1769,10 @@ const KNOWN_WORDS: &[&str] = &[
     "as",
     "verified",
     "confirmed",
+    "which",
+    "mine",
+    "book",
+    "que",
     "am",
     "op",
     "il",
@@ -2068,6 +2079,9 @@ fn classify_slow(w: &[u8]) -> Word {
         | b"identifier" | b"of" | b"was" | b"code" | b"on" | b"the" | b"date" | b"dt" | b"in"
         | b"mm/dd/yyyy" | b"dd/mm/yyyy" | b"mm/dd/yy" | b"yyyy-mm-dd" | b"ending" | b"value"
         | b"as" | b"verified" | b"confirmed" => Word::Filler,
+        // "date of birth, which is …", "passport book number — mine is …", Spanish "fecha de
+        // nacimiento, que es el …".
+        b"which" | b"mine" | b"book" | b"que" => Word::Filler,
         // "geboren am", "geboren op", "nata il", "nacido el", "nascido em", "né le", "fecha
         // de", "es": articles and prepositions of the languages whose labels follow.
         b"am" | b"op" | b"il" | b"el" | b"em" | b"le" | b"de" | b"es" => Word::Filler,
@@ -2242,6 +2256,13 @@ fn skip_punct_back(b: &[u8], mut i: usize, lim: usize) -> (usize, bool) {
     let mut hash = false;
     while i > lim {
         match LABEL_PUNCT[usize::from(b[i - 1])] {
+            // En and em dashes, the full-width colon: "number — mine is …", "番号：…".
+            0 if i >= lim + 3
+                && matches!(&b[i - 3..i], [0xE2, 0x80, 0x93 | 0x94] | [0xEF, 0xBC, 0x9A]) =>
+            {
+                i -= 3;
+                continue;
+            }
             0 => break,
             k => hash |= k == 2,
         }
@@ -2559,6 +2580,15 @@ fn hl7_field(b: &[u8], s: usize) -> Option<(&'static [u8; 3], usize)> {
     Some((id, fields.iter().filter(|c| **c == b'|').count()))
 }
 
+/// On a check's MICR line the account number ends with the on-us symbol, `8157096337⑈`; a
+/// check number is bracketed by it (`⑈001187⑈`) and is not an account.
+fn micr_account(b: &[u8], s: usize, e: usize) -> Option<Label> {
+    use crate::detect::financial::MICR_ON_US;
+    let after = b.get(e..e + 3) == Some(&MICR_ON_US[..]);
+    let before = s >= 3 && b[s - 3..s] == *MICR_ON_US;
+    (after && !before).then_some(Label::Account)
+}
+
 /// Whether `v` has the shape of a value announced by `label` (never for [`Label::Birth`], whose
 /// values are dates).
 pub(crate) fn value_ok(label: Label, v: &[u8]) -> bool {
@@ -2654,9 +2684,14 @@ impl Detect for LabelledValues {
                 None
             }
         });
-        let Some((label, month)) =
-            label.or_else(|| Some((hl7_label(b, s).or_else(|| fhir_label(b, s))?, None)))
-        else {
+        let Some((label, month)) = label.or_else(|| {
+            Some((
+                hl7_label(b, s)
+                    .or_else(|| fhir_label(b, s))
+                    .or_else(|| micr_account(b, s, run.end))?,
+                None,
+            ))
+        }) else {
             return run.end;
         };
         if label == Label::Birth {
@@ -2807,6 +2842,9 @@ mod more_tests {
             "FEDERAL TAX I.D. NUMBER: 31-1874420",
             "call number QA76.9; accession no. 2024-118-3321",
             "fax sent. PA-2024-0916-33188 denied",
+            // Dashed numbers without a trunk `0` that end in check digits.
+            "my customer number is 3300-1958-22.",
+            "call about 4471-2093-7",
         ] {
             assert!(found(Kind::PHONE, t).is_empty(), "{t}");
         }
@@ -2936,6 +2974,13 @@ mod more_tests {
             found(Kind::US_PASSPORT, "my travel document is A12803456"),
             ["A12803456"]
         );
+        assert_eq!(
+            found(
+                Kind::US_PASSPORT,
+                "my U.S. passport book number — mine is 471693903, issued 2016"
+            ),
+            ["471693903"]
+        );
         assert!(found(Kind::US_PASSPORT, "912803456").is_empty());
         assert!(found(Kind::US_PASSPORT, "passport expires 2030").is_empty());
         for (t, want) in [
@@ -2949,6 +2994,15 @@ mod more_tests {
             ("DOB (MM/DD/YYYY): 4/2/86", "4/2/86"),
             ("DOB (per driver's licence): 1971-10-03", "1971-10-03"),
             ("pt DOB confirmed as 2/9/1958", "2/9/1958"),
+            (
+                "my date of birth, which is 3 September 1983.",
+                "3 September 1983",
+            ),
+            ("DOB – 1983-02-17", "1983-02-17"),
+            (
+                "fecha de nacimiento, que es el 3 de septiembre de 1983.",
+                "3 de septiembre de 1983",
+            ),
             ("Geburtsdatum 03.11.1968", "03.11.1968"),
             ("date de naissance : 21/06/1979", "21/06/1979"),
             ("fecha de nacimiento: 1990-01-31", "1990-01-31"),
