@@ -803,10 +803,59 @@ impl Detect for VendorTokens {
     }
 }
 
+/// Indices into [`RULES`] by the first byte of their prefix: [`has_vendor_prefix`] runs on
+/// every assigned value and credential URI, and most values share a first byte with no rule.
+static RULES_BY_FIRST: once_cell::sync::Lazy<Vec<Vec<u16>>> = once_cell::sync::Lazy::new(|| {
+    let mut by = vec![Vec::new(); 256];
+    for (i, r) in RULES.iter().enumerate() {
+        if let (Some(&f), Ok(i)) = (r.prefix.as_bytes().first(), u16::try_from(i)) {
+            by[usize::from(f)].push(i);
+        }
+    }
+    by
+});
+
 /// True when `v` starts with a prefix of the vendor table: such values belong to the vendor
 /// detector, which decides on them (including "not a token"), never to the keyword detectors.
 pub(crate) fn has_vendor_prefix(v: &str) -> bool {
-    RULES.iter().any(|r| v.starts_with(r.prefix))
+    let Some(&first) = v.as_bytes().first() else {
+        return false;
+    };
+    RULES_BY_FIRST[usize::from(first)]
+        .iter()
+        .any(|&r| v.starts_with(RULES[usize::from(r)].prefix))
         || (v.starts_with("eyJ") && v.bytes().filter(|&c| c == b'.').count() >= 2)
         || v.contains("T3BlbkFJ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendor_prefix_index_agrees_with_the_table() {
+        let naive = |v: &str| RULES.iter().any(|r| v.starts_with(r.prefix));
+        let mut probes: Vec<String> = RULES
+            .iter()
+            .flat_map(|r| {
+                let p = r.prefix;
+                [
+                    format!("{p}Xb7Kp2Qz9"),
+                    p[..p.len() - 1].to_string(),
+                    format!("x{p}"),
+                ]
+            })
+            .collect();
+        probes.extend(["", "S3cret!", "glpat", "postgres"].map(String::from));
+        for v in &probes {
+            let index = RULES_BY_FIRST
+                .get(usize::from(v.as_bytes().first().copied().unwrap_or(0)))
+                .is_some_and(|rs| {
+                    rs.iter()
+                        .any(|&r| v.starts_with(RULES[usize::from(r)].prefix))
+                });
+            assert_eq!(index, naive(v), "{v:?}");
+        }
+        assert!(RULES.iter().all(|r| has_vendor_prefix(r.prefix)));
+    }
 }
