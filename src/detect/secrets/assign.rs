@@ -1761,8 +1761,9 @@ impl Detect for Assigned {
         } else {
             return ne;
         };
-        // `auth=HTTPBasicAuth('u', 'pw')`: the value is a credential call.
-        {
+        // `auth=HTTPBasicAuth('u', 'pw')`: the value is a credential call (a name such as
+        // `NetworkCredential` before its own `(` has its own anchor).
+        if class == Class::Header {
             let mut vs = value_at;
             while matches!(b.get(vs), Some(b' ' | b'\t')) {
                 vs += 1;
