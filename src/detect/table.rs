@@ -1,5 +1,6 @@
 //! Values in the rows of a table whose header names their column: CSV, TSV, `;`- and
-//! `|`-separated and Markdown tables, and SQL `INSERT INTO t (…) VALUES (…), (…)`. The columns
+//! `|`-separated and Markdown tables, SQL `INSERT INTO t (…) VALUES (…), (…)`, and tables
+//! aligned with spaces (SQL*Plus and psql output, fixed-width reports: see [`aligned`]). The columns
 //! it knows ([`Col`]): dates of birth (`dob`, `birth_date`, `Date of Birth`), SSNs, passport,
 //! medical record, patient, member and account numbers, NPIs and ABA routing numbers.
 //!
@@ -96,7 +97,10 @@ impl Detect for Columns {
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        table(cx, hit).unwrap_or(hit.end).max(hit.end)
+        table(cx, hit)
+            .or_else(|| aligned(cx, hit))
+            .unwrap_or(hit.end)
+            .max(hit.end)
     }
 }
 
@@ -382,6 +386,250 @@ fn table(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
         Shape::Tuples => tuples(cx, re + 1, stop, &t),
     };
     Some(end)
+}
+
+/// The fewest columns a space-aligned header without a rule line under it has.
+const ALIGNED_COLUMNS_MIN: usize = 3;
+
+/// The cells of a space-aligned line: runs of text separated by two spaces or more (one space
+/// joins words: `Date of Birth`), as byte ranges.
+fn aligned_cells(line: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < line.len() && matches!(line[i], b' ' | b'\r') {
+            i += 1;
+        }
+        if i >= line.len() {
+            return None;
+        }
+        let s = i;
+        while i < line.len()
+            && !(matches!(line[i], b' ' | b'\r')
+                && line.get(i + 1).is_none_or(|c| matches!(c, b' ' | b'\r')))
+        {
+            i += 1;
+        }
+        Some((s, i))
+    })
+}
+
+/// The column a space-aligned header cell names: the whole cell (`BIRTH_DT`, `Date of
+/// Birth`), or its parenthesised part (`Pharmacy (NPI)`).
+fn aligned_column(cell: &[u8]) -> Option<Col> {
+    column_of(cell).or_else(|| {
+        let o = cell.iter().position(|c| *c == b'(')?;
+        let c = o + cell[o..].iter().position(|c| *c == b')')?;
+        column_of(&cell[o + 1..c])
+    })
+}
+
+/// A table whose columns are aligned with spaces (SQL*Plus and psql output, fixed-width
+/// reports): the header word's line, read as cells separated by two spaces or more, must have
+/// [`ALIGNED_COLUMNS_MIN`] cells and name the word's column, with no field separator in it.
+/// Below it, after an optional rule line (`----------  ------`, which then gives the columns'
+/// bounds), each line with two cells or more is a row, up to the first line that has fewer; in each known column, a space-separated token that overlaps the header cell's
+/// byte range and is a valid value of the column is reported. Returns where the rows end.
+fn aligned(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
+    let b = cx.bytes;
+    // First, cheaply: the header word's cell (letters, `_`, `-`, `.`, `#`, parentheses and
+    // single spaces) ends within [`CELL_MAX`] bytes on both sides at a two-space gap or a
+    // line's end. Prose fails here, mostly on the first byte after the word (`DOB: …`).
+    let cell =
+        |c: u8| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b'.' | b'#' | b'(' | b')');
+    let edge = |i: usize| b.get(i).is_none_or(|c| matches!(c, b'\n' | b'\r'));
+    let mut e = hit.end;
+    while e < b.len() && e - hit.end < CELL_MAX {
+        if cell(b[e]) || (b[e] == b' ' && b.get(e + 1).is_some_and(|c| cell(*c))) {
+            e += 1;
+        } else {
+            break;
+        }
+    }
+    if !(edge(e) || b.get(e..e + 2) == Some(b"  ")) {
+        return None;
+    }
+    let mut s = hit.start;
+    while s > 0 && hit.start - s < CELL_MAX {
+        let c = b[s - 1];
+        if cell(c) || (c == b' ' && s >= 2 && cell(b[s - 2])) {
+            s -= 1;
+        } else {
+            break;
+        }
+    }
+    if !(s == 0 || edge(s - 1) || (s >= 2 && &b[s - 2..s] == b"  ")) {
+        return None;
+    }
+    let lo = hit.start.saturating_sub(HEADER_MAX);
+    let ls = match b[lo..hit.start].iter().rposition(|c| *c == b'\n') {
+        Some(p) => lo + p + 1,
+        None if lo == 0 => 0,
+        None => return None,
+    };
+    let hi = b.len().min(hit.end + HEADER_MAX);
+    let le = b[hit.end..hi]
+        .iter()
+        .position(|c| *c == b'\n')
+        .map_or(hi, |p| hit.end + p);
+    if le == hi && hi < b.len() {
+        return None;
+    }
+    let header = &b[ls..le];
+    if header.iter().any(|c| is_sep(*c)) {
+        return None;
+    }
+    // A known column's reach: from the end of the cell before its header cell to the start of
+    // the one after, so that left-aligned text and right-aligned numbers both fall in it.
+    let mut cols = [((0usize, 0usize), Col::Birth); COLUMNS_MAX];
+    let (mut n, mut count, mut at_hit) = (0, 0, false);
+    let mut prev_end = 0;
+    let mut open: Option<usize> = None;
+    // A rule line under the header (SQL*Plus, psql: `---------- ------------`) gives the
+    // columns' bounds, and headers separated by one space are told apart by it.
+    let rule_line = {
+        let s = (le + 1).min(b.len());
+        let e = b[s..b.len().min(s + HEADER_MAX)]
+            .iter()
+            .position(|c| *c == b'\n')
+            .map_or(b.len().min(s + HEADER_MAX), |p| s + p);
+        let line = &b[s..e];
+        (line.contains(&b'-') && line.iter().all(|c| is_rule_byte(*c))).then_some(line)
+    };
+    let mut split = [(0usize, 0usize); CELLS_MAX];
+    let mut m = 0;
+    match rule_line {
+        Some(rule) => {
+            for (s, e) in dash_runs(rule) {
+                let (s, e) = (s.min(header.len()), e.min(header.len()));
+                if m < CELLS_MAX && s < e {
+                    split[m] = (s, e);
+                    m += 1;
+                }
+            }
+        }
+        None => {
+            for c in aligned_cells(header) {
+                if m < CELLS_MAX {
+                    split[m] = c;
+                    m += 1;
+                }
+            }
+        }
+    }
+    for &(s, e) in &split[..m] {
+        let (s, e) = trim(header, (s, e));
+        if s >= e {
+            continue;
+        }
+        count += 1;
+        if let Some(k) = open.take() {
+            cols[k].0 .1 = s;
+        }
+        if let Some(col) = aligned_column(&header[s..e]) {
+            at_hit |= (ls + s..=ls + e).contains(&hit.start);
+            if n < COLUMNS_MAX {
+                cols[n] = ((prev_end, usize::MAX), col);
+                open = Some(n);
+                n += 1;
+            }
+        }
+        prev_end = e;
+    }
+    // Under a rule line two columns are enough: the rule line says it is a table.
+    if !at_hit || count < ALIGNED_COLUMNS_MIN && (rule_line.is_none() || count < 2) {
+        return None;
+    }
+    let stop = b.len().min(le + ROWS_MAX);
+    let mut at = le;
+    let mut first = true;
+    while at < stop && b[at] == b'\n' {
+        let s = at + 1;
+        let e = b[s..stop]
+            .iter()
+            .position(|c| *c == b'\n')
+            .map_or(stop, |p| s + p);
+        if e == stop && stop < b.len() {
+            break;
+        }
+        let row = &b[s..e];
+        let rule = first && rule_line.is_some();
+        // A blank line ends the rows; without a rule line, so does a line of prose (no
+        // two-space gap).
+        let cells = aligned_cells(row);
+        let ends = if rule_line.is_some() {
+            cells.take(1).count() == 0
+        } else {
+            cells.take(2).count() < 2
+        };
+        if ends {
+            break;
+        }
+        if !rule {
+            for &((cs, ce), col) in &cols[..n] {
+                for (ts, te) in aligned_cells_words(row) {
+                    if te <= cs || ts >= ce {
+                        continue;
+                    }
+                    let (ts, te) = (s + ts, s + te);
+                    let Some(hay) = cx.text.get(..te) else {
+                        continue;
+                    };
+                    if !b[ts].is_ascii_alphanumeric() {
+                        continue;
+                    }
+                    if let Some(kind) = cell_kind(hay, ts, col) {
+                        cx.emit(kind, ts, te, SCORE_WITH_CUE, priority::CONTEXTUAL);
+                    }
+                }
+            }
+        }
+        first = false;
+        at = e;
+    }
+    Some(at)
+}
+
+/// The most cells a space-aligned header is split into.
+const CELLS_MAX: usize = 32;
+
+/// The bytes of a rule line under a header: `-`, `=`, `+`, `|` and blanks.
+fn is_rule_byte(c: u8) -> bool {
+    matches!(c, b'-' | b'=' | b'+' | b'|' | b' ' | b'\t' | b'\r')
+}
+
+/// The runs of `-` or `=` in a rule line, as byte ranges.
+fn dash_runs(line: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < line.len() && !matches!(line[i], b'-' | b'=') {
+            i += 1;
+        }
+        if i >= line.len() {
+            return None;
+        }
+        let s = i;
+        while i < line.len() && matches!(line[i], b'-' | b'=') {
+            i += 1;
+        }
+        Some((s, i))
+    })
+}
+
+/// The space-separated tokens of a row, as byte ranges, with trailing `,` and `;` left out.
+fn aligned_cells_words(row: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    row.split(|c| matches!(c, b' ' | b'\t' | b'\r'))
+        .scan(0usize, |off, w| {
+            let s = *off;
+            *off += w.len() + 1;
+            Some((s, s + w.len()))
+        })
+        .filter(|(s, e)| e > s)
+        .map(|(s, mut e)| {
+            while e > s && matches!(row[e - 1], b',' | b';') {
+                e -= 1;
+            }
+            (s, e)
+        })
 }
 
 /// What the header says about the rows.
@@ -694,6 +942,41 @@ mod tests {
     }
 
     #[test]
+    fn aligned_columns() {
+        // SQL*Plus: the rule line gives the columns; numbers right-aligned, dates left.
+        let sqlplus = " MEMBER_ID LAST_NAME    BIRTH_DT   EMAIL\n\
+                       ---------- ------------ ---------- ------------------------------\n\
+                       \x20    88104 HALVORSEN    14-MAR-58  jh@mnfarmers.org\n\
+                       \x20    88105 DUBOIS       02-OCT-71  md@mnfarmers.org\n\
+                       \n2 rows selected.\n";
+        assert_eq!(
+            found(Kind::DATE_OF_BIRTH, sqlplus),
+            ["14-MAR-58", "02-OCT-71"]
+        );
+        assert_eq!(found(Kind::INSURANCE_ID, sqlplus), ["88104", "88105"]);
+        // A fixed-width report: columns two spaces apart, values longer than their header.
+        let report = "Filled      Drug                 Qty  Prescriber (DEA)           Pharmacy (NPI)\n\
+                      08/30/2024  HYDROCODONE 10 MG    60   Patel, Nikhil  BP4537671   Pine Ridge Pharmacy 2422636078\n\
+                      07/11/2024  TRAMADOL 50 MG       28   Greene, Alicia FG0056235   Main St Drug 1239120433\n\
+                      Summary: 2 prescriptions; pharmacy 1245319599 on file.\n";
+        assert_eq!(found(Kind::NPI, report), ["2422636078", "1239120433"]);
+    }
+
+    #[test]
+    fn aligned_column_hard_negatives() {
+        for t in [
+            // Prose with a double space is no header (too few cells, or no known column).
+            "Her birth  was in 1970, on 1970-01-01 exactly.\nnext 1970-01-01  line 1970-01-01\n",
+            // Two cells only.
+            "Name      DOB\nAnn Roe   1970-01-01\n",
+            // A date outside the birth column.
+            "Name      DOB         Visit\nAnn Roe   unknown     2024-05-06\n",
+        ] {
+            assert!(found(Kind::DATE_OF_BIRTH, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
     fn rows_are_bounded() {
         // A header followed by a very long table: work stays bounded and rows past the limit
         // are not read.
@@ -703,6 +986,16 @@ mod tests {
         }
         let n = found(Kind::DATE_OF_BIRTH, &t).len();
         assert!(n > 1000 && n < 5000, "{n}");
+        // Header words in prose without line breaks, and space-aligned header-like lines.
+        for t in [
+            "dob birth npi ".repeat(100_000),
+            "x  dob  npi\n".repeat(100_000),
+            format!("a  b  dob\n{}", "1970-01-01  x\n".repeat(100_000)),
+        ] {
+            let t0 = std::time::Instant::now();
+            let _ = crate::Scanner::builtin().scan(&t);
+            assert!(t0.elapsed().as_secs_f64() < 2.0);
+        }
         // Many header-like lines: linear.
         let t = "dob,dob,dob\n".repeat(100_000);
         let t0 = std::time::Instant::now();
