@@ -1802,6 +1802,21 @@ const KNOWN_WORDS: &[&str] = &[
     "insured",
     "dateofbirth",
     "medicalrecordnumber",
+    // The ends of [`CJK_LABELS`], for the word-end filter.
+    "出生日期",
+    "生年月日",
+    "생년월일",
+    "护照号码",
+    "護照號碼",
+    "护照号",
+    "旅券番号",
+    "パスポート番号",
+    "여권번호",
+    "病历号",
+    "病歷號",
+    "住院号",
+    "カルテ番号",
+    "患者番号",
     "am",
     "op",
     "il",
@@ -2093,7 +2108,32 @@ fn classify(w: &[u8]) -> Word {
 }
 
 /// A snake_case key that ends in an unambiguous label: `pt_mrn`, `subscriber_dob`.
+/// Chinese, Japanese and Korean labels, matched as the end of a word: these languages write
+/// no space between words ("患者出生日期：1993-04-12").
+const CJK_LABELS: &[(&str, Label)] = &[
+    ("出生日期", Label::Birth),
+    ("生年月日", Label::Birth),
+    ("생년월일", Label::Birth),
+    ("护照号码", Label::Passport),
+    ("護照號碼", Label::Passport),
+    ("护照号", Label::Passport),
+    ("旅券番号", Label::Passport),
+    ("パスポート番号", Label::Passport),
+    ("여권번호", Label::Passport),
+    ("病历号", Label::Mrn),
+    ("病歷號", Label::Mrn),
+    ("住院号", Label::Mrn),
+    ("カルテ番号", Label::Mrn),
+    ("患者番号", Label::Patient),
+];
+
 fn label_suffix(w: &[u8]) -> Word {
+    if w.last().is_some_and(|c| *c >= 0x80) {
+        return CJK_LABELS
+            .iter()
+            .find(|(l, _)| w.ends_with(l.as_bytes()))
+            .map_or(Word::Other, |&(_, label)| Word::Head(label, Needs::Nothing));
+    }
     match w.len().checked_sub(4).map(|k| &w[k..]) {
         Some(b"_mrn") => Word::Head(Label::Mrn, Needs::Nothing),
         Some(b"_dob") => Word::Head(Label::Birth, Needs::Nothing),
@@ -2262,7 +2302,17 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
     while s < end && !word_letter(b[s]) {
         s += 1;
     }
-    if s > 0 && (word_letter(b[s - 1]) || b[s - 1].is_ascii_digit() || b[s - 1] == b'_') {
+    // CJK text has no spaces: a word ending in a non-ASCII letter starts after the last
+    // full-width punctuation mark ("…5678，出生日期").
+    let cut = b[end - 1] >= 0x80 && {
+        let k = cjk_word_start(b, s, end);
+        let cut = k > s;
+        s = k;
+        cut
+    };
+    if s == end
+        || !cut && s > 0 && (word_letter(b[s - 1]) || b[s - 1].is_ascii_digit() || b[s - 1] == b'_')
+    {
         return None;
     }
     let n = end - s;
@@ -2273,6 +2323,23 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
         buf[k] = c.to_ascii_lowercase();
     }
     Some((s, n))
+}
+
+/// Where a word that runs over `s..end` starts after its last CJK punctuation mark (full-width
+/// comma, colon, semicolon, parentheses; ideographic comma and full stop).
+#[cold]
+#[inline(never)]
+fn cjk_word_start(b: &[u8], s: usize, end: usize) -> usize {
+    let w = &b[s..end];
+    (0..w.len().saturating_sub(2))
+        .rev()
+        .find(|&k| {
+            matches!(
+                &w[k..k + 3],
+                [0xEF, 0xBC, 0x8C | 0x9A | 0x9B | 0x88 | 0x89] | [0xE3, 0x80, 0x81 | 0x82]
+            )
+        })
+        .map_or(s, |k| s + k + 3)
 }
 
 /// Bytes that may stand between a label and its value: 1, or 2 for `#`; 3 for the last byte of
@@ -2444,7 +2511,9 @@ fn label_walk(
                     Label::Mrn => {
                         filler || prev.is_some_and(|p| matches!(p, b"medical" | b"med" | b"health"))
                     }
-                    Label::Passport => prev == Some(&b"travel"[..]),
+                    // "travel document", and a passport's "Document number" after the word
+                    // ("List A document: U.S. Passport\n  Document number: …").
+                    Label::Passport => matches!(prev, Some(b"travel" | b"passport")),
                     _ => false,
                 };
                 return (ok && month.is_none()).then_some((label, None));
@@ -3067,6 +3136,20 @@ mod more_tests {
         assert_eq!(
             found(
                 Kind::US_PASSPORT,
+                "List A document: U.S. Passport\n  Document number: A63297144\n"
+            ),
+            ["A63297144"]
+        );
+        assert!(found(Kind::US_PASSPORT, "Document number: A63297144").is_empty());
+        assert_eq!(
+            found(Kind::US_PASSPORT, "护照号码：E12345678"),
+            ["E12345678"]
+        );
+        assert_eq!(found(Kind::MRN, "病历号：00123456"), ["00123456"]);
+        assert!(found(Kind::US_PASSPORT, "号码：E12345678").is_empty());
+        assert_eq!(
+            found(
+                Kind::US_PASSPORT,
                 "my U.S. passport book number — mine is 471693903, issued 2016"
             ),
             ["471693903"]
@@ -3089,6 +3172,14 @@ mod more_tests {
                 "3 September 1983",
             ),
             ("DOB – 1983-02-17", "1983-02-17"),
+            // Chinese, Japanese, Korean labels, full-width colon, no spaces between words.
+            ("患者出生日期：1993-04-12", "1993-04-12"),
+            (
+                "手机号码是 +86 139 1234 5678，出生日期：1993-04-12。",
+                "1993-04-12",
+            ),
+            ("生年月日：1990/04/12", "1990/04/12"),
+            ("생년월일: 1990-04-12", "1990-04-12"),
             (
                 "fecha de nacimiento, que es el 3 de septiembre de 1983.",
                 "3 de septiembre de 1983",
@@ -3699,8 +3790,25 @@ mod word_before_tests {
         while s < end && !word_letter(b[s]) {
             s += 1;
         }
+        // CJK punctuation inside a word that ends in a non-ASCII byte: the word starts after it.
+        let mut cut = false;
+        if s < end && b[end - 1] >= 0x80 {
+            let text = String::from_utf8_lossy(&b[s..end]);
+            if let Some((k, c)) = text
+                .char_indices()
+                .rev()
+                .find(|(_, c)| matches!(c, '，' | '：' | '；' | '（' | '）' | '、' | '。'))
+            {
+                if !text[..k].contains('\u{FFFD}') {
+                    s += k + c.len_utf8();
+                    cut = true;
+                }
+            }
+        }
         if s == end
-            || (s > 0 && (word_letter(b[s - 1]) || b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
+            || (!cut
+                && s > 0
+                && (word_letter(b[s - 1]) || b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
         {
             return None;
         }
@@ -3725,7 +3833,7 @@ mod word_before_tests {
         fn word_before_matches_old(
             parts in proptest::collection::vec(prop_oneof![
                 4 => "[a-zA-Z]{1,12}",
-                2 => prop::sample::select(vec![".", "/", "_", "-", " ", ":", "#", "1", "é", "\n"]).prop_map(String::from),
+                2 => prop::sample::select(vec![".", "/", "_", "-", " ", ":", "#", "1", "é", "\n", "，", "出生", "。"]).prop_map(String::from),
                 1 => "[a-z]{14,30}",
                 1 => any::<char>().prop_map(String::from),
             ], 0..10),
