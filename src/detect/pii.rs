@@ -2696,7 +2696,8 @@ fn hl7_field(b: &[u8], s: usize) -> Option<(&'static [u8; 3], usize)> {
     Some((id, fields.iter().filter(|c| **c == b'|').count()))
 }
 
-/// Words of a clinical or billing document, read before an account number that holds letters.
+/// Words of a clinical or billing document, read in the context window before an account number
+/// that holds letters.
 static CLINICAL_WORDS: Lazy<WordCues> = Lazy::new(|| {
     WordCues::new(&[
         "patient",
@@ -2867,7 +2868,8 @@ impl Detect for LabelledValues {
             if label == Label::Account
                 && v.iter().any(u8::is_ascii_alphabetic)
                 && value_ok(Label::Patient, v)
-                && CLINICAL_WORDS.before(b, s, 160)
+                // Within the context window: a finding depends only on the bytes near it.
+                && CLINICAL_WORDS.before(b, s, super::CONTEXT_BEFORE)
             {
                 label = Label::Patient;
             } else {
