@@ -542,15 +542,7 @@ fn aligned(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
     let stop = b.len().min(le + ROWS_MAX);
     let mut at = le;
     let mut first = true;
-    while at < stop && b[at] == b'\n' {
-        let s = at + 1;
-        let e = b[s..stop]
-            .iter()
-            .position(|c| *c == b'\n')
-            .map_or(stop, |p| s + p);
-        if e == stop && stop < b.len() {
-            break;
-        }
+    for (s, e) in row_lines(b, le, stop) {
         let row = &b[s..e];
         let rule = first && rule_line.is_some();
         // A blank line ends the rows; without a rule line, so does a line of prose (no
@@ -646,23 +638,35 @@ struct Table<'c> {
 fn lines(cx: &mut Cx<'_>, from: usize, stop: usize, t: &Table<'_>) -> usize {
     let b = cx.bytes;
     let mut at = from;
-    while at < stop && b[at] == b'\n' {
-        let s = at + 1;
-        let e = b[s..stop]
-            .iter()
-            .position(|c| *c == b'\n')
-            .map_or(stop, |p| s + p);
-        let row = &b[s..e];
-        if e == stop && stop < b.len() {
-            // A row cut by the limit is not read.
-            break;
-        }
-        if !cells(cx, s, row, t) {
+    for (s, e) in row_lines(b, from, stop) {
+        if !cells(cx, s, &b[s..e], t) {
             break;
         }
         at = e;
     }
     at
+}
+
+/// The lines that follow `from` (a `\n`, or `stop`), as byte ranges without their newlines,
+/// up to `stop`. A line that `stop` cuts before the text ends is not yielded: a row cut by the
+/// limit is not read. The caller keeps the end of the last row it accepted.
+fn row_lines(b: &[u8], from: usize, stop: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut at = from;
+    std::iter::from_fn(move || {
+        if at >= stop || b[at] != b'\n' {
+            return None;
+        }
+        let s = at + 1;
+        let e = b[s..stop]
+            .iter()
+            .position(|c| *c == b'\n')
+            .map_or(stop, |p| s + p);
+        if e == stop && stop < b.len() {
+            return None;
+        }
+        at = e;
+        Some((s, e))
+    })
 }
 
 /// The tuples after `VALUES`, from `from` (just past the column list's `)`).
