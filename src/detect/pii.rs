@@ -242,6 +242,11 @@ impl Detect for Email {
         if !ok || count < 2 || last.len() < 2 || !tld_ok {
             return e.max(at + 1);
         }
+        // A message id (`Message-ID: <uuid@host>`, postfix's `message-id=<…>`) names a mail,
+        // not a mailbox.
+        if message_id(b, s, at) {
+            return e;
+        }
         // scp-style remote: git@github.com:org/repo.git
         if b.get(e) == Some(&b':') && b.get(e + 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
             return e;
@@ -253,6 +258,31 @@ impl Detect for Email {
         cx.emit(Kind::EMAIL, s, e, 0.9, priority::EMAIL);
         e
     }
+}
+
+/// The local part `s..at` of an address is a message id: a UUID, or in angle brackets after a
+/// `Message-ID`, `In-Reply-To` or `References` header name.
+fn message_id(b: &[u8], s: usize, at: usize) -> bool {
+    let local = &b[s..at];
+    let uuid = local.len() == 36
+        && local.iter().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    if uuid {
+        return true;
+    }
+    if s == 0 || b[s - 1] != b'<' {
+        return false;
+    }
+    let lo = s.saturating_sub(24);
+    let before = b[lo..s - 1].to_ascii_lowercase();
+    [&b"message-id"[..], b"in-reply-to", b"references"]
+        .iter()
+        .any(|h| before.windows(h.len()).any(|w| w == *h))
 }
 
 // -- pii: more detectors --
@@ -447,8 +477,15 @@ impl WordCues {
                 // only for the rare word that is a cue. The last word of a snake_case key
                 // names its value (`app_version=`, `home_phone:`).
                 // A possessive ("the patient's wife") names an owner, not what the value is.
+                // A label of a dotted name (`jane@globex.example.net`, `example.com`) is part
+                // of an address, not a word of the sentence.
                 let glued = || {
                     (s > 0 && b[s - 1].is_ascii_digit())
+                        || (s > 1
+                            && matches!(b[s - 1], b'.' | b'@')
+                            && b[s - 2].is_ascii_alphanumeric())
+                        || (b.get(e) == Some(&b'.')
+                            && b.get(e + 1).is_some_and(u8::is_ascii_alphabetic))
                         || b.get(e).is_some_and(|c| c.is_ascii_digit() || *c == b'_')
                         || (b.get(e) == Some(&b'\'')
                             && b.get(e + 1).is_some_and(|c| c | 0x20 == b's')
@@ -962,7 +999,9 @@ impl Detect for Phone {
                 run.start,
                 if n == 1 { 32 } else { super::CONTEXT_BEFORE },
             )
-            && !PHONE_NEG.before(b, run.start, 32)
+            // A bare number's negative words are read as far back as the context goes:
+            // "the routing number on our vendor file is 081123196".
+            && !PHONE_NEG.before(b, run.start, if n == 1 { super::CONTEXT_BEFORE } else { 32 })
             // "INSURED'S I.D. NUMBER 8812003471": a label that names another kind wins over
             // the phone word "number".
             && label_before(b, run.start).is_none()
@@ -2918,6 +2957,9 @@ mod tests {
             "..@example.com",
             "@@@@@@",
             "name@domain.123",
+            "Message-ID: <f50e75fe-5f04-44df-be6f-77ad38b65461@mail.example.com>",
+            "In-Reply-To: <CAF7x9qR2Lk+abc@mail.example.com>",
+            "postfix/cleanup[2909]: 568N1: message-id=<20240612.abc@example.net>",
         ] {
             assert!(found(Kind::EMAIL, text).is_empty(), "{text}");
         }

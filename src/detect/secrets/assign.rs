@@ -92,6 +92,9 @@ enum Class {
     /// A PHP `define('…_KEY'|'…_SALT', …)` name that [`classify`] does not know
     /// (`NONCE_SALT`, `LOGGED_IN_KEY`): only a random printable value counts.
     Salt,
+    /// A name whose last word is `key` after a word that [`KEY_QUALIFIERS`] does not know
+    /// (`ServiceBusKey`, `PAYLOAD_KEY`): only a long random value counts.
+    Keyed,
 }
 
 #[inline]
@@ -344,7 +347,6 @@ const ANY_NEGATIVE: &[&str] = &[
     "object",
     "map",
     "bucket",
-    "keystore",
     "keyfile",
     "keytab",
     "author",
@@ -354,7 +356,6 @@ const ANY_NEGATIVE: &[&str] = &[
     "authentication",
     "authorized",
     "authorize",
-    "oauth",
     "authn",
     "authz",
     "monkey",
@@ -409,6 +410,47 @@ const KEY_QUALIFIERS: &[&str] = &[
     "ingest",
     "ingestion",
 ];
+
+/// The shortest value under a [`Class::Keyed`] name: 128 bits of base64 or hex and more.
+const KEYED_MIN: usize = 24;
+
+/// Words of a secret's name that say which service it belongs to when that is not AWS: a
+/// 40-character `jwtSecret` beside an AWS key id is still the JWT's.
+const OTHER_SERVICES: &[&str] = &[
+    "jwt",
+    "client",
+    "webhook",
+    "session",
+    "cookie",
+    "signing",
+    "oauth",
+    "github",
+    "gitlab",
+    "slack",
+    "stripe",
+    "twilio",
+    "sendgrid",
+    "google",
+    "azure",
+    "app",
+    "encryption",
+    "hmac",
+];
+
+/// The name that ends at `ne` (name bytes, read back at most [`MAX_NAME`]) has a word of
+/// [`OTHER_SERVICES`] and no `aws`.
+fn names_other_service(b: &[u8], ne: usize) -> bool {
+    let ne = ne.min(b.len());
+    let mut ns = ne;
+    while ns > 0 && ne - ns < MAX_NAME && name_byte(b[ns - 1]) {
+        ns -= 1;
+    }
+    let Ok(name) = std::str::from_utf8(&b[ns..ne]) else {
+        return false;
+    };
+    let w = words(name);
+    !w.iter().any(|x| x == "aws") && w.iter().any(|x| OTHER_SERVICES.contains(&x.as_str()))
+}
 
 /// Classifies a name, or `None` when it does not name a secret.
 fn classify(name: &str) -> Option<Class> {
@@ -475,6 +517,12 @@ fn classify(name: &str) -> Option<Class> {
                 found = Some((i, c));
             }
         }
+    }
+    // `…Key` after a word that is not a known qualifier: a secret only when its value is
+    // long and random (see `Class::Keyed`). Negative words (`primary`, `sort`, `cache`, …)
+    // returned above.
+    if found.is_none() && w.len() >= 2 && w.last().is_some_and(|x| x == "key") {
+        return Some(Class::Keyed);
     }
     let (idx, mut class) = found?;
     if w[idx + 1..]
@@ -702,7 +750,31 @@ fn is_expression(v: &str) -> bool {
             && (sb[0].is_ascii_alphabetic() || sb[0] == b'_')
             && sb.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
     };
-    if v.contains('.') && v.split('.').all(ident) && b.iter().any(u8::is_ascii_lowercase) {
+    // Segments that each hold digits between two letters of one case, or two runs of digits
+    // (`l5xpox.KMQI3A`, `w6zofr.OA62F1`), were drawn at random; names put digits at the end or
+    // at a camelCase hump (`db2Pass`).
+    let random_segment = |s: &str| {
+        let sb = s.as_bytes();
+        let digit_runs = sb
+            .iter()
+            .enumerate()
+            .filter(|&(i, c)| c.is_ascii_digit() && (i == 0 || !sb[i - 1].is_ascii_digit()))
+            .count();
+        // Digits between two letters of one case: `q3w`, `K81P`.
+        let inner = (1..sb.len()).any(|i| {
+            let d = sb[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let (a, z) = (sb[i - 1], sb.get(i + d).copied().unwrap_or(0));
+            d > 0
+                && (a.is_ascii_lowercase() && z.is_ascii_lowercase()
+                    || a.is_ascii_uppercase() && z.is_ascii_uppercase())
+        });
+        digit_runs >= 2 || inner
+    };
+    if v.contains('.')
+        && v.split('.').all(ident)
+        && !v.split('.').all(random_segment)
+        && b.iter().any(u8::is_ascii_lowercase)
+    {
         return true;
     }
     let low = v.to_ascii_lowercase();
@@ -1963,7 +2035,10 @@ impl Assigned {
             return resume;
         }
         // A 40-character value under a `secret` name next to an AWS key id or an `aws` word.
-        if matches!(class, Class::Generic | Class::Password) && aws_secret_ok(v) {
+        if matches!(class, Class::Generic | Class::Password)
+            && aws_secret_ok(v)
+            && !names_other_service(cx.bytes, ne)
+        {
             let lo = cx.floor(s.saturating_sub(256));
             let hi = cx.ceil(e.saturating_add(256));
             let near = cx.text.get(lo..hi).unwrap_or("");
@@ -2021,6 +2096,31 @@ impl Assigned {
                     SCORE_STRONG,
                     priority::ASSIGNED_SECRET + 5,
                 );
+            }
+            Class::Keyed => {
+                // Key material here is base64 (upper and lower case and digits): a dotted,
+                // spaced or one-case value is a name, and a hex value may as well be a hash.
+                let key_bytes = v.bytes().all(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-')
+                });
+                let (lower, upper, digits, _) = char_classes(v);
+                // An SSH public key's base64 (`ssh_host_key = "AAAAC3NzaC1lZDI1NTE5…"`).
+                let ssh_public = ["AAAAB3NzaC1", "AAAAC3NzaC1", "AAAAE2VjZHNh"]
+                    .iter()
+                    .any(|p| v.starts_with(p));
+                if v.len() >= KEYED_MIN
+                    && !ssh_public
+                    && (key_bytes && lower && upper && digits && generic_value_ok(v)
+                        || quoted && random_printable_ok(v))
+                {
+                    cx.emit(
+                        Kind::GENERIC_SECRET,
+                        s,
+                        e,
+                        SCORE_WITH_CUE,
+                        priority::ASSIGNED_SECRET,
+                    );
+                }
             }
             Class::Salt => {
                 if quoted && random_printable_ok(v) {
@@ -2139,5 +2239,27 @@ mod unit {
         assert_eq!(classify("csrf_token"), None);
         assert_eq!(classify("compass"), None);
         assert_eq!(classify("author"), None);
+        assert_eq!(classify("OAUTH_CLIENT_SECRET"), Some(Class::Generic));
+        assert_eq!(classify("keystore-password"), Some(Class::Password));
+        assert_eq!(classify("ServiceBusKey"), Some(Class::Keyed));
+        assert_eq!(classify("sort_key"), None);
+        assert_eq!(classify("key"), None);
+    }
+
+    #[test]
+    fn dotted_values() {
+        // Member access in code.
+        for v in [
+            "config.db2Pass",
+            "settings.DB_PASSWORD",
+            "os.environ.x3y",
+            "self.password",
+        ] {
+            assert!(is_expression(v), "{v}");
+        }
+        // Random segments joined by a dot.
+        for v in ["l5xpox.KMQI3A", "w6zofr.OA62F1", "q3wnrt.ZK81PX"] {
+            assert!(!is_expression(v), "{v}");
+        }
     }
 }

@@ -411,9 +411,12 @@ impl VendorTokens {
         let dotted = matches!(rule.cs, B64UrlDot | Dash | DashSlash);
         let slack = if dotted { 4 } else { 0 };
         let mut end = run_end(b, body_start, rule.max + slack, |c| rule.cs.has(c));
-        // A trailing sentence dot or dash is not part of a dotted/dashed body.
+        // A trailing sentence dot or dash is not part of a dotted/dashed body; a dash that the
+        // body needs to reach its length is (`glpat-…J5-`: base64url bodies end in `-`).
         if dotted {
-            while end > body_start && matches!(b[end - 1], b'.' | b'-') {
+            while end > body_start
+                && (b[end - 1] == b'.' || b[end - 1] == b'-' && end - 1 - body_start >= rule.min)
+            {
                 end -= 1;
             }
         }

@@ -442,7 +442,9 @@ impl Detect for AdoConnection {
         };
         let pw = cx.text.get(ps..pe).unwrap_or("");
         let pw_inner = pw.trim_matches(|c| c == '{' || c == '}');
-        if pairs < 2 || !known || pw_inner.is_empty() || is_placeholder(pw_inner) {
+        // `PWD=/home/jane` in a sudo log line is a working directory.
+        let path = pw_inner.starts_with('/') || pw_inner.starts_with("~/");
+        if pairs < 2 || !known || pw_inner.is_empty() || path || is_placeholder(pw_inner) {
             return pe.max(hit.start + 1);
         }
         // Keep a trailing `;` that belongs to the string.
