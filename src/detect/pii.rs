@@ -992,13 +992,19 @@ impl Detect for Phone {
         if !any
             && n > 0
             && !glued_end(run.end)
-            && Phone::cued_shape(b, run, &gs)
             && !placeholder(&b[run.start..run.end])
-            && PHONE_CUES.before(
-                b,
-                run.start,
-                if n == 1 { 32 } else { super::CONTEXT_BEFORE },
-            )
+            && (Phone::cued_shape(b, run, &gs)
+                && (PHONE_CUES.before(
+                    b,
+                    run.start,
+                    if n == 1 { 32 } else { super::CONTEXT_BEFORE },
+                ) || cjk_phone_label(b, run.start))
+                // A Chinese mobile number (1[3-9] and nine digits) after a CJK phone label.
+                || n == 1
+                    && run.digits == 11
+                    && b[run.start] == b'1'
+                    && (b'3'..=b'9').contains(&b[run.start + 1])
+                    && cjk_phone_label(b, run.start))
             // A bare number's negative words are read as far back as the context goes:
             // "the routing number on our vendor file is 081123196".
             && !PHONE_NEG.before(b, run.start, if n == 1 { super::CONTEXT_BEFORE } else { 32 })
@@ -1020,6 +1026,43 @@ impl Detect for Phone {
 // ---------------------------------------------------------------------------------------------
 // SSN and ITIN.
 // ---------------------------------------------------------------------------------------------
+
+/// Chinese, Japanese and Korean phone labels: written without spaces, they are not words that
+/// [`PHONE_CUES`] can read.
+const CJK_PHONE_LABELS: &[&str] = &[
+    "电话",
+    "電話",
+    "手机",
+    "手機",
+    "电话号码",
+    "電話番号",
+    "携帯",
+    "联系我",
+    "联系",
+    "전화",
+    "전화번호",
+    "휴대폰",
+    "연락처",
+];
+
+/// A [`CJK_PHONE_LABELS`] label ends just before `start`, past blanks and an ASCII or full-width
+/// colon ("联系电话：13985728846").
+fn cjk_phone_label(b: &[u8], start: usize) -> bool {
+    let mut i = start;
+    while i > 0 && matches!(b[i - 1], b' ' | b':') {
+        i -= 1;
+    }
+    if i >= 3 && b[i - 3..i] == [0xEF, 0xBC, 0x9A] {
+        i -= 3;
+    }
+    if i == 0 || b[i - 1] < 0x80 {
+        return false;
+    }
+    let before = &b[i.saturating_sub(16)..i];
+    CJK_PHONE_LABELS
+        .iter()
+        .any(|l| before.ends_with(l.as_bytes()))
+}
 
 /// US Social Security and Individual Taxpayer Identification numbers.
 ///
@@ -1155,6 +1198,11 @@ impl Detect for SsnItin {
             // Bare nine digits are common in logs: their cue must come just before them.
             let cued = if sep == 0 {
                 cues.before(b, s, 32)
+                    // HL7 PID-19, the patient's SSN.
+                    || kind == Kind::US_SSN
+                        && s > 0
+                        && b[s - 1] == b'|'
+                        && hl7_field(b, s) == Some((b"PID", 19))
             } else {
                 cues.near(b, s, e)
             };
@@ -1590,8 +1638,15 @@ static DATE_RE: Lazy<Regex> = Lazy::new(|| {
 /// are read by hand, [`num_date_at`]: a capture search costs thousands of instructions per
 /// date. Dates with month names, and numeric dates next to non-ASCII text, go to the regex.
 pub(crate) fn date_at(hay: &str, at: usize) -> Option<(usize, bool)> {
-    if let Ok(Some(found)) = num_date_at(hay.as_bytes(), at) {
-        return Some(found);
+    match num_date_at(hay.as_bytes(), at) {
+        Ok(Some(found)) => return Some(found),
+        Ok(None) => {}
+        // Digits that touch a non-ASCII byte: a CJK date (`1944年4月6日`) first.
+        Err(()) => {
+            if let Some(found) = cjk_date_at(hay.as_bytes(), at) {
+                return Some(found);
+            }
+        }
     }
     DATE_RE
         .captures_at(hay, at)
@@ -1652,6 +1707,42 @@ fn num_date_at(b: &[u8], at: usize) -> Result<Option<(usize, bool)>, ()> {
         return Ok(Some((e1, year_ok(y, 4) && month(m) && day(d))));
     }
     Ok(None)
+}
+
+/// A date written with CJK unit characters at `at`: Chinese and Japanese `1944年4月6日`,
+/// Korean `1963년 7월 18일` (a space after each unit allowed). Returns its end and whether the
+/// month and day are possible.
+fn cjk_date_at(b: &[u8], at: usize) -> Option<(usize, bool)> {
+    const UNITS: [[&[u8]; 3]; 2] = [
+        ["年".as_bytes(), "月".as_bytes(), "日".as_bytes()],
+        ["년".as_bytes(), "월".as_bytes(), "일".as_bytes()],
+    ];
+    if at > 0 && b[at - 1].is_ascii_digit() {
+        return None;
+    }
+    'units: for units in UNITS {
+        let mut i = at;
+        let mut parts = [0u32; 3];
+        for (k, unit) in units.iter().enumerate() {
+            let n = b
+                .get(i..)?
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let ok_len = if k == 0 { n == 4 } else { (1..=2).contains(&n) };
+            if !ok_len || !b[i + n..].starts_with(unit) {
+                continue 'units;
+            }
+            parts[k] = digits_value(&b[i..i + n]).unwrap_or(0);
+            i += n + unit.len();
+            if k < 2 && b.get(i) == Some(&b' ') {
+                i += 1;
+            }
+        }
+        let [y, m, d] = parts;
+        return Some((i, year_ok(y, 4) && month(m) && day(d)));
+    }
+    None
 }
 
 /// A date written with single spaces, `08 19 1947` or `19 08 1947` (the boxes of a CMS-1500
@@ -1841,6 +1932,12 @@ const KNOWN_WORDS: &[&str] = &[
     "insured",
     "dateofbirth",
     "medicalrecordnumber",
+    "paziente",
+    "paciente",
+    "estadounidense",
+    "americano",
+    "nº",
+    "n°",
     // The ends of [`CJK_LABELS`], for the word-end filter.
     "出生日期",
     "生年月日",
@@ -1856,6 +1953,11 @@ const KNOWN_WORDS: &[&str] = &[
     "住院号",
     "カルテ番号",
     "患者番号",
+    "환자번호",
+    "계좌번호",
+    "口座番号",
+    "银行账号",
+    "銀行帳號",
     "am",
     "op",
     "il",
@@ -1913,7 +2015,6 @@ const KNOWN_WORDS: &[&str] = &[
     "subscriber",
     "policy",
     "insurance",
-    "group",
     "medicare",
     "medicaid",
     "beneficiary",
@@ -2164,6 +2265,11 @@ const CJK_LABELS: &[(&str, Label)] = &[
     ("住院号", Label::Mrn),
     ("カルテ番号", Label::Mrn),
     ("患者番号", Label::Patient),
+    ("환자번호", Label::Patient),
+    ("계좌번호", Label::Account),
+    ("口座番号", Label::Account),
+    ("银行账号", Label::Account),
+    ("銀行帳號", Label::Account),
 ];
 
 fn label_suffix(w: &[u8]) -> Word {
@@ -2190,6 +2296,8 @@ fn classify_slow(w: &[u8]) -> Word {
         // "date of birth, which is …", "passport book number — mine is …", Spanish "fecha de
         // nacimiento, que es el …".
         b"which" | b"mine" | b"book" | b"que" => Word::Filler,
+        // "Pasaporte estadounidense nº …".
+        b"estadounidense" | b"americano" => Word::Filler,
         // UB-04 "PAT CNTL #" (patient control number), "INSURED'S UNIQUE ID".
         b"cntl" | b"control" | b"unique" | b"i.d" => Word::Filler,
         // "geboren am", "geboren op", "nata il", "nacido el", "nascido em", "né le", "fecha
@@ -2209,7 +2317,8 @@ fn classify_slow(w: &[u8]) -> Word {
         // French "IPP" (identifiant permanent du patient), German "Patienten-ID".
         b"patientid" | b"patient_id" | b"patient-id" | b"ptid" | b"patienten-id"
         | b"patientennummer" | b"ipp" => Word::Head(Patient, Needs::Nothing),
-        b"member" | b"subscriber" | b"policy" | b"insurance" | b"group" | b"medicare"
+        // Not "group": a group number names the employer's plan, which many members share.
+        b"member" | b"subscriber" | b"policy" | b"insurance" | b"medicare"
         | b"medicaid" | b"beneficiary" | b"plan" | b"cardholder" | b"insured" => {
             Word::Head(Insurance, Needs::Filler)
         }
@@ -2228,6 +2337,8 @@ fn classify_slow(w: &[u8]) -> Word {
             Word::Head(Passport, Needs::Nothing)
         }
         b"document" => Word::Tail(Passport),
+        // Italian "Codice paziente", Spanish "Número de paciente".
+        b"paziente" | b"paciente" => Word::Tail(Patient),
         b"account" | b"acct" | b"a/c" | b"account_number" | b"accountnumber" | b"acct_no"
         | b"account_no" | b"konto" | b"kontonummer" | b"compte" | b"cuenta" | b"conto"
         | b"rekening" | b"rekeningnummer" => Word::Head(Account, Needs::Nothing),
@@ -2241,6 +2352,8 @@ fn classify_slow(w: &[u8]) -> Word {
         b"medicalrecordnumber" => Word::Head(Mrn, Needs::Nothing),
         // Words with non-ASCII letters (byte string literals are ASCII only).
         _ if w == "née".as_bytes() || w == "né".as_bytes() => Word::Head(Birth, Needs::Nothing),
+        // "Pasaporte nº …", "N° de dossier".
+        _ if w == "nº".as_bytes() || w == "n°".as_bytes() => Word::Filler,
         _ if ["adhérent", "póliza", "apólice"]
             .iter()
             .any(|x| w == x.as_bytes()) =>
@@ -2335,6 +2448,12 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
     if s == end || s == end - 16 {
         while s > stop && WORD_BYTE[usize::from(b[s - 1])] != 0 {
             s -= 1;
+        }
+    }
+    // Words joined by slashes and cut by the cap: the last one ("Policyholder/Subscriber").
+    if s == stop && s > lim && WORD_BYTE[usize::from(b[s - 1])] != 0 {
+        if let Some(p) = b[s..end].iter().rposition(|c| *c == b'/') {
+            s += p + 1;
         }
     }
     // Leading punctuation belongs to what is before the word.
@@ -2457,7 +2576,33 @@ fn skip_paren_back(b: &[u8], i: usize, lim: usize, (k, hash): (usize, bool)) -> 
 fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> {
     // Most values have no label: their first word fails on its last three bytes, here, without
     // the call and frame of the full walk.
-    let first = skip_back(b, value_start, value_start.saturating_sub(LABEL_GAP));
+    let lim = value_start.saturating_sub(LABEL_GAP);
+    let first = skip_back(b, value_start, lim);
+    if first.0 < value_start && b[first.0..value_start].contains(&b'(') {
+        return label_in_parens(b, value_start, lim, first);
+    }
+    if !may_end_known_word(b, first.0) {
+        return None;
+    }
+    label_walk(b, value_start, first)
+}
+
+/// [`label_before`] when the separators skipped a parenthetical: "Historia clínica (MRN):
+/// M1786321" is labelled inside it; "DOB (for verification): …" before it.
+#[cold]
+#[inline(never)]
+fn label_in_parens(
+    b: &[u8],
+    value_start: usize,
+    lim: usize,
+    first: (usize, bool),
+) -> Option<(Label, Option<usize>)> {
+    let inner = skip_punct_back(b, value_start, lim);
+    if inner.0 > first.0 && may_end_known_word(b, inner.0) {
+        if let Some(found) = label_walk(b, value_start, inner) {
+            return Some(found);
+        }
+    }
     if !may_end_known_word(b, first.0) {
         return None;
     }
@@ -2494,7 +2639,19 @@ fn label_walk(
         let mut buf = [0u8; 20];
         let (ws, n) = word_before(b, k, lim, &mut buf)?;
         let w = buf.get(..n)?;
-        match classify(w) {
+        // "Policyholder/Subscriber ID", "Patient ID/Account #": the last of words joined by a
+        // slash names the value.
+        let mut word = classify(w);
+        if word == Word::Other {
+            if let Some(p) = w
+                .iter()
+                .rposition(|c| *c == b'/')
+                .filter(|&p| p + 1 < w.len())
+            {
+                word = classify(&w[p + 1..]);
+            }
+        }
+        match word {
             Word::Filler => {
                 word_filler = true;
                 // "account id" is a login or cloud account, not a bank account number.
@@ -2553,6 +2710,14 @@ fn label_walk(
                     // "travel document", and a passport's "Document number" after the word
                     // ("List A document: U.S. Passport\n  Document number: …").
                     Label::Passport => matches!(prev, Some(b"travel" | b"passport")),
+                    Label::Patient => {
+                        filler
+                            || prev.is_some_and(|p| {
+                                matches!(p, b"codice" | b"numero" | b"id" | b"de" | b"del")
+                                    || p == "código".as_bytes()
+                                    || p == "número".as_bytes()
+                            })
+                    }
                     _ => false,
                 };
                 return (ok && month.is_none()).then_some((label, None));
@@ -2712,10 +2877,10 @@ fn fhir_identifier_label(b: &[u8], s: usize) -> Option<Label> {
     None
 }
 
-/// The segment (`PID`, `IN1` or `GT1`) and field number of the HL7 field that starts at `s`
+/// The segment (`PID`, `IN1`, `GT1` or `PV1`) and field number of the HL7 field that starts at `s`
 /// (after its `|`), when the segment starts at most 512 bytes back on the same line.
-fn hl7_field(b: &[u8], s: usize) -> Option<(&'static [u8; 3], usize)> {
-    const SEGMENTS: [&[u8; 3]; 3] = [b"PID", b"IN1", b"GT1"];
+pub(crate) fn hl7_field(b: &[u8], s: usize) -> Option<(&'static [u8; 3], usize)> {
+    const SEGMENTS: [&[u8; 3]; 4] = [b"PID", b"IN1", b"GT1", b"PV1"];
     let lo = s.saturating_sub(512);
     let (seg, id) = b[lo..s].windows(4).enumerate().rev().find_map(|(k, w)| {
         (w[3] == b'|')
@@ -2899,6 +3064,11 @@ impl Detect for LabelledValues {
         let Some(e) = value_token(b, s, 24) else {
             return run.end;
         };
+        // A field code in parentheses between a label and its colon ("Cardholder ID (302-C2):
+        // …", NCPDP's field numbers) annotates the label; the value follows the colon.
+        if s > 0 && b[s - 1] == b'(' && b.get(e..e + 2) == Some(b"):") {
+            return e.max(run.end);
+        }
         let mut label = label;
         if !value_ok(label, &b[s..e]) {
             // A hospital's account number holds letters (`Acct #: H20240918117`), which no
@@ -2975,6 +3145,12 @@ mod more_tests {
     fn phone_positives() {
         for (t, want) in [
             ("call (415) 555-0132 now", "(415) 555-0132"),
+            ("联系电话：13985728846", "13985728846"),
+            ("请联系我：13921642941，邮箱", "13921642941"),
+            (
+                "id,email,phone\n1,jo@globex.example.net,415-308-1637\n",
+                "415-308-1637",
+            ),
             ("home_phone: 4155550132,", "4155550132"),
             // A post-office box is no purchase order.
             (
@@ -3299,6 +3475,40 @@ mod more_tests {
                 "2.5.1PID|1||4410||ROE||19820317",
                 "19820317",
             ),
+            // PID-19 is the SSN; PV1-7 the attending doctor, whose id is an NPI.
+            (
+                Kind::US_SSN,
+                "PID|1||4410^^^H^MR||ROE^ANN||19820317|F|||||||||||423215101\n",
+                "423215101",
+            ),
+            (
+                Kind::NPI,
+                "PV1|1|O|CLINIC^^^H||||1234567893^LIND^WEN|||",
+                "1234567893",
+            ),
+            // Labels in parentheses, words joined by slashes, codes in parentheses, CJK.
+            (Kind::MRN, "Historia clínica (MRN): M1786321.", "M1786321"),
+            (
+                Kind::INSURANCE_ID,
+                "15. Policyholder/Subscriber ID (SSN or ID#): 815254023M",
+                "815254023M",
+            ),
+            (
+                Kind::PATIENT_ID,
+                "23. Patient ID/Account # (Assigned by Dentist): PT-5397440",
+                "PT-5397440",
+            ),
+            (
+                Kind::INSURANCE_ID,
+                "Cardholder ID (302-C2): OIM298378-95",
+                "OIM298378-95",
+            ),
+            (Kind::PATIENT_ID, "Codice paziente: GI144075", "GI144075"),
+            (Kind::PATIENT_ID, "환자번호: GX083376", "GX083376"),
+            (Kind::BANK_ACCOUNT, "계좌번호: 758-530-005209", "758-530-005209"),
+            (Kind::DATE_OF_BIRTH, "生年月日：1944年4月6日", "1944年4月6日"),
+            (Kind::DATE_OF_BIRTH, "생년월일: 1963년 7월 18일", "1963년 7월 18일"),
+            (Kind::US_PASSPORT, "Pasaporte estadounidense nº 249173095", "249173095"),
             // FHIR: a coding's text, then the value; a camelCase key.
             (
                 Kind::MRN,
@@ -3720,8 +3930,13 @@ mod cue_tests {
                 .iter()
                 .take_while(|c| c.is_ascii_alphabetic())
                 .count();
+            let dotted = (s > 1
+                && (b[s - 1] == b'.' || b[s - 1] == b'@')
+                && b[s - 2].is_ascii_alphanumeric())
+                || (b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
             let glued = (s > 0 && b[s - 1].is_ascii_digit())
-                || b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_');
+                || b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_')
+                || dotted;
             let w = &b[s..i];
             if !glued && WORDS.iter().any(|c| c.as_bytes().eq_ignore_ascii_case(w)) {
                 return true;
@@ -3739,7 +3954,7 @@ mod cue_tests {
                     "ssn", "SSN", "x", "ab", "mobile", "a", "Z",
                 ])
                 .prop_map(|w| w.as_bytes().to_vec()),
-                3 => prop::sample::select(vec![" ", ": ", "_", "1", "-", "\n", "é", "9_"])
+                3 => prop::sample::select(vec![" ", ": ", "_", "1", "-", "\n", "é", "9_", ".", "@"])
                     .prop_map(|w| w.as_bytes().to_vec()),
                 1 => "[a-zA-Z]{1,80}".prop_map(String::into_bytes),
                 1 => proptest::collection::vec(any::<u8>(), 0..4),
@@ -3830,6 +4045,12 @@ mod word_before_tests {
                 _ => break,
             }
         }
+        // Cut by the cap: the last of words joined by slashes.
+        if s == stop && s > lim && WORD_BYTE[usize::from(b[s - 1])] != 0 {
+            if let Some(p) = b[s..end].iter().rposition(|c| *c == b'/') {
+                s += p + 1;
+            }
+        }
         // Leading punctuation belongs to what is before the word.
         while s < end && !word_letter(b[s]) {
             s += 1;
@@ -3837,16 +4058,14 @@ mod word_before_tests {
         // CJK punctuation inside a word that ends in a non-ASCII byte: the word starts after it.
         let mut cut = false;
         if s < end && b[end - 1] >= 0x80 {
-            let text = String::from_utf8_lossy(&b[s..end]);
-            if let Some((k, c)) = text
-                .char_indices()
+            // Byte sequences: `lim` may cut a character, so the region need not be UTF-8.
+            let marks = ["，", "：", "；", "（", "）", "、", "。"];
+            let last = (s..end.saturating_sub(2))
                 .rev()
-                .find(|(_, c)| matches!(c, '，' | '：' | '；' | '（' | '）' | '、' | '。'))
-            {
-                if !text[..k].contains('\u{FFFD}') {
-                    s += k + c.len_utf8();
-                    cut = true;
-                }
+                .find(|&k| marks.iter().any(|m| b[k..].starts_with(m.as_bytes())));
+            if let Some(k) = last {
+                s = k + 3;
+                cut = true;
             }
         }
         if s == end

@@ -99,6 +99,7 @@ impl Detect for Columns {
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         table(cx, hit)
             .or_else(|| aligned(cx, hit))
+            .or_else(|| html(cx, hit))
             .unwrap_or(hit.end)
             .max(hit.end)
     }
@@ -365,7 +366,7 @@ fn table(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
         count = k + 1;
         let (s, e) = trim(header, f);
         if n < COLUMNS_MAX {
-            if let Some(col) = column_of(&header[s..e]) {
+            if let Some(col) = header_column(&header[s..e]) {
                 cols[n] = (k, col);
                 n += 1;
             }
@@ -413,13 +414,13 @@ fn aligned_cells(line: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
-/// The column a space-aligned header cell names: the whole cell (`BIRTH_DT`, `Date of
-/// Birth`), or its parenthesised part (`Pharmacy (NPI)`).
-fn aligned_column(cell: &[u8]) -> Option<Col> {
+/// The column a header cell names: the whole cell (`BIRTH_DT`, `Date of Birth`), its
+/// parenthesised part (`Pharmacy (NPI)`), or the part before it (`Passport (US)`).
+fn header_column(cell: &[u8]) -> Option<Col> {
     column_of(cell).or_else(|| {
         let o = cell.iter().position(|c| *c == b'(')?;
         let c = o + cell[o..].iter().position(|c| *c == b')')?;
-        column_of(&cell[o + 1..c])
+        column_of(&cell[o + 1..c]).or_else(|| column_of(cell[..o].trim_ascii()))
     })
 }
 
@@ -525,7 +526,7 @@ fn aligned(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
         if let Some(k) = open.take() {
             cols[k].0 .1 = s;
         }
-        if let Some(col) = aligned_column(&header[s..e]) {
+        if let Some(col) = header_column(&header[s..e]) {
             at_hit |= (ls + s..=ls + e).contains(&hit.start);
             if n < COLUMNS_MAX {
                 cols[n] = ((prev_end, usize::MAX), col);
@@ -579,6 +580,125 @@ fn aligned(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
         at = e;
     }
     Some(at)
+}
+
+/// The first `pat` (ASCII, matched without case) in `hay`.
+fn find_ci(hay: &[u8], pat: &[u8]) -> Option<usize> {
+    hay.windows(pat.len())
+        .position(|w| w.eq_ignore_ascii_case(pat))
+}
+
+/// The text of each cell of an HTML table row (`<td …>text</td>`, `<th>` too), as byte ranges
+/// of `row` up to the next tag. Cells whose text holds markup yield what precedes it.
+fn html_cells(row: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || loop {
+        let o = i + row.get(i..)?.iter().position(|c| *c == b'<')?;
+        i = o + 1;
+        let tag = row.get(o + 1..o + 3)?;
+        let cell = tag.eq_ignore_ascii_case(b"td") || tag.eq_ignore_ascii_case(b"th");
+        if !cell || row.get(o + 3).is_some_and(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        let s = o + 3 + row[o + 3..].iter().position(|c| *c == b'>')? + 1;
+        let e = row[s..]
+            .iter()
+            .position(|c| *c == b'<')
+            .map_or(row.len(), |p| s + p);
+        i = e;
+        return Some((s, e));
+    })
+}
+
+/// An HTML table whose header row (`<tr><th>Patient</th><th>MRN</th>…</tr>`) holds the header
+/// word as a whole cell: the rows after it up to `</table>` (at most [`ROWS_MAX`] bytes), cells
+/// counted by their `<td>`/`<th>` tags, report the valid values of the known columns. Returns
+/// where the rows end.
+fn html(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
+    let b = cx.bytes;
+    // The word's cell: `>` … `</th>`/`</td>`, header-cell bytes between.
+    let inner = |c: u8| cell_byte(c) || matches!(c, b'(' | b')');
+    let mut cs = hit.start;
+    while cs > 0 && hit.start - cs < CELL_MAX && inner(b[cs - 1]) {
+        cs -= 1;
+    }
+    let mut ce = hit.end;
+    while ce < b.len() && ce - hit.end < CELL_MAX && inner(b[ce]) {
+        ce += 1;
+    }
+    if cs == 0 || b[cs - 1] != b'>' {
+        return None;
+    }
+    let close = b.get(ce..ce + 4)?;
+    if !(close.eq_ignore_ascii_case(b"</th") || close.eq_ignore_ascii_case(b"</td")) {
+        return None;
+    }
+    // The header row, `<tr` … `</tr`.
+    let lo = cs.saturating_sub(HEADER_MAX);
+    let hi = b.len().min(ce + HEADER_MAX);
+    // The row's tags only: a `</tr` before the cell or a `<tr` after it ends the search, so
+    // that header-like cells in a run of rows are each read in a few bytes.
+    let is_tag = |i: usize, t: &[u8]| {
+        b.get(i..i + t.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(t))
+            && !b.get(i + t.len()).is_some_and(u8::is_ascii_alphanumeric)
+    };
+    let rs = (lo..cs)
+        .rev()
+        .filter(|&i| b[i] == b'<')
+        .find(|&i| is_tag(i, b"<tr") || is_tag(i, b"</tr"))
+        .filter(|&i| is_tag(i, b"<tr"))?;
+    let re = (ce..hi)
+        .filter(|&i| b[i] == b'<')
+        .find(|&i| is_tag(i, b"<tr") || is_tag(i, b"</tr"))
+        .filter(|&i| is_tag(i, b"</tr"))?;
+    let header = &b[rs..re];
+    let mut cols = [(usize::MAX, Col::Birth); COLUMNS_MAX];
+    let (mut n, mut count) = (0, 0);
+    for (k, (s, e)) in html_cells(header).enumerate() {
+        count = k + 1;
+        let (s, e) = trim(header, (s, e));
+        if n < COLUMNS_MAX {
+            if let Some(col) = header_column(&header[s..e]) {
+                cols[n] = (k, col);
+                n += 1;
+            }
+        }
+    }
+    if n == 0 || count < 2 {
+        return None;
+    }
+    let stop = b.len().min(re + ROWS_MAX);
+    let end = find_ci(&b[re..stop], b"</table").map_or(stop, |p| re + p);
+    let mut at = re + 4;
+    while at < end {
+        let Some(o) = find_ci(&b[at..end], b"<tr") else {
+            break;
+        };
+        let s = at + o + 3;
+        let Some(c) = find_ci(&b[s..end], b"</tr") else {
+            break;
+        };
+        let e = s + c;
+        for (k, (cs, ce)) in html_cells(&b[s..e]).enumerate() {
+            let Some(&(_, col)) = cols[..n].iter().find(|c| c.0 == k) else {
+                continue;
+            };
+            let (ts, te) = trim(&b[s..e], (cs, ce));
+            let (ts, te) = (s + ts, s + te);
+            if ts == te || !b[ts].is_ascii_alphanumeric() {
+                continue;
+            }
+            let Some(hay) = cx.text.get(..te) else {
+                continue;
+            };
+            if let Some(kind) = cell_kind(hay, ts, col) {
+                cx.emit(kind, ts, te, SCORE_WITH_CUE, priority::CONTEXTUAL);
+            }
+        }
+        at = e + 4;
+    }
+    Some(at.min(b.len()))
 }
 
 /// The most cells a space-aligned header is split into.
@@ -964,6 +1084,28 @@ mod tests {
                       07/11/2024  TRAMADOL 50 MG       28   Greene, Alicia FG0056235   Main St Drug 1239120433\n\
                       Summary: 2 prescriptions; pharmacy 1245319599 on file.\n";
         assert_eq!(found(Kind::NPI, report), ["2422636078", "1239120433"]);
+    }
+
+    #[test]
+    fn html_and_parenthesised_columns() {
+        let html = "<table class=\"census\">\n<tr><th>Patient</th><th>MRN</th><th scope=\"col\">DOB</th></tr>\n\
+                    <tr><td>Roe, Ann</td><td>M0817634</td><td>08/05/1960</td></tr>\n\
+                    <TR><TD>Poe, Edgar</TD><TD>7795705</TD><TD>01/26/2000</TD></TR>\n</table>\n\
+                    <p>MRN 1234 and 02/02/2002 after the table</p>";
+        assert_eq!(found(Kind::MRN, html), ["M0817634", "7795705"]);
+        assert_eq!(
+            found(Kind::DATE_OF_BIRTH, html),
+            ["08/05/1960", "01/26/2000"]
+        );
+        let md = "| Applicant | Passport (US) | DOB |\n|---|---|---|\n| Wen Osei | F43943935 | 03/13/1990 |\n";
+        assert_eq!(found(Kind::US_PASSPORT, md), ["F43943935"]);
+        // A header-like cell that is not in a header row; a run of header rows without ends.
+        for t in [
+            "<p>DOB</p><tr><td>01/02/1990</td></tr>",
+            &"<tr><th>dob</th>".repeat(200),
+        ] {
+            assert!(found(Kind::DATE_OF_BIRTH, t).is_empty(), "{t}");
+        }
     }
 
     #[test]

@@ -7,9 +7,12 @@
 //! | `DMG` | `DMG01` = `D8`, `DMG02` | `date_of_birth` (a valid `CCYYMMDD`) |
 //! | `REF` | `REF01` qualifier, `REF02` | `EA` → `mrn`, `1W` → `insurance_id`, `SY` → `us_ssn`, `EJ` → `patient_id` |
 //! | `CLM` | `CLM01` | `patient_id` (the patient control number) |
+//! | `CLP` | `CLP01` | `patient_id` (835: the claim's patient control number) |
+//! | `N1` | `N103` qualifier, `N104` id | `XX` → `npi` (835 payee) |
+//! | `BPR` | DFI qualifiers `BPR06`/`BPR12`, account qualifiers `BPR08`/`BPR14` | `01` → `aba_routing` (checksum) in `BPR07`/`BPR13`; `DA`, `SG`, `CK` → `bank_account` in `BPR09`/`BPR15` |
 //!
 //! The detector is triggered by the segment ids with their element separator (`NM1*`, `DMG*`,
-//! `REF*`, `CLM*`), which ordinary text does not hold, and reads one segment: at most
+//! `REF*`, `CLM*`, `CLP*`, `N1*`, `BPR*`), which ordinary text does not hold, and reads one segment: at most
 //! [`SEGMENT_MAX`] bytes to its `~` or line end. Values are validated as their kind (the NPI
 //! checksum, the SSA rules, a possible date, the labelled-value shapes of [`value_ok`]).
 
@@ -23,7 +26,7 @@ use crate::validate;
 /// The longest segment read, in bytes.
 const SEGMENT_MAX: usize = 256;
 /// The most elements read from one segment.
-const ELEMENTS_MAX: usize = 12;
+const ELEMENTS_MAX: usize = 20;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
     vec![Arc::new(X12)]
@@ -37,6 +40,9 @@ const NM1: usize = 0;
 const DMG: usize = 1;
 const REF: usize = 2;
 const CLM: usize = 3;
+const CLP: usize = 4;
+const N1: usize = 5;
+const BPR: usize = 6;
 
 impl Detect for X12 {
     fn id(&self) -> &'static str {
@@ -51,12 +57,16 @@ impl Detect for X12 {
             Kind::DATE_OF_BIRTH,
             Kind::MRN,
             Kind::PATIENT_ID,
+            Kind::ABA_ROUTING,
+            Kind::BANK_ACCOUNT,
         ]
     }
 
     fn triggers(&self) -> Vec<Trigger> {
         vec![Trigger::LiteralsExact(
-            ["NM1*", "DMG*", "REF*", "CLM*"].map(String::from).to_vec(),
+            ["NM1*", "DMG*", "REF*", "CLM*", "CLP*", "N1*", "BPR*"]
+                .map(String::from)
+                .to_vec(),
         )]
     }
 
@@ -106,27 +116,54 @@ fn segment(cx: &mut Cx<'_>, hit: &Hit) {
     }
     let el = &el[..n];
     let text = |i: usize| el.get(i).map_or(&b""[..], |&(s, e)| &b[s..e]);
-    let (kind, at) = match hit.literal {
+    // (kind, element) pairs to report.
+    let mut targets = [(Kind::NPI, 0usize); 4];
+    let mut m = 0;
+    let mut push = |kind: Kind, at: usize| {
+        targets[m] = (kind, at);
+        m += 1;
+    };
+    match hit.literal {
         NM1 => match text(8) {
-            b"XX" => (Kind::NPI, 9),
-            b"MI" => (Kind::INSURANCE_ID, 9),
-            b"34" => (Kind::US_SSN, 9),
+            b"XX" => push(Kind::NPI, 9),
+            b"MI" => push(Kind::INSURANCE_ID, 9),
+            b"34" => push(Kind::US_SSN, 9),
             _ => return,
         },
-        DMG if text(1) == b"D8" => (Kind::DATE_OF_BIRTH, 2),
+        DMG if text(1) == b"D8" => push(Kind::DATE_OF_BIRTH, 2),
         REF => match text(1) {
-            b"EA" => (Kind::MRN, 2),
-            b"1W" => (Kind::INSURANCE_ID, 2),
-            b"SY" => (Kind::US_SSN, 2),
-            b"EJ" => (Kind::PATIENT_ID, 2),
+            b"EA" => push(Kind::MRN, 2),
+            b"1W" => push(Kind::INSURANCE_ID, 2),
+            b"SY" => push(Kind::US_SSN, 2),
+            b"EJ" => push(Kind::PATIENT_ID, 2),
             _ => return,
         },
-        CLM => (Kind::PATIENT_ID, 1),
+        CLM | CLP => push(Kind::PATIENT_ID, 1),
+        N1 if text(3) == b"XX" => push(Kind::NPI, 4),
+        BPR => {
+            // The originating and receiving banks: routing number after DFI qualifier `01`,
+            // account number after an account qualifier (`DA` checking, `SG` savings).
+            for (q, id, aq, acct) in [(6, 7, 8, 9), (12, 13, 14, 15)] {
+                if text(q) == b"01" {
+                    push(Kind::ABA_ROUTING, id);
+                }
+                if matches!(text(aq), b"DA" | b"SG" | b"CK") {
+                    push(Kind::BANK_ACCOUNT, acct);
+                }
+            }
+        }
         _ => return,
-    };
-    let Some(&(vs, ve)) = el.get(at) else {
-        return;
-    };
+    }
+    for &(kind, at) in &targets[..m] {
+        if let Some(&(vs, ve)) = el.get(at) {
+            element(cx, kind, vs, ve);
+        }
+    }
+}
+
+/// Reports element `vs..ve` as `kind` when it is a valid value of that kind.
+fn element(cx: &mut Cx<'_>, kind: Kind, vs: usize, ve: usize) {
+    let b = cx.bytes;
     let v = &b[vs..ve];
     let Some(vt) = cx.text.get(vs..ve) else {
         return;
@@ -143,11 +180,13 @@ fn segment(cx: &mut Cx<'_>, hit: &Hit) {
         }
         Kind::MRN => value_ok(Label::Mrn, v),
         Kind::INSURANCE_ID => value_ok(Label::Insurance, v),
+        Kind::ABA_ROUTING => v.len() == 9 && validate::aba_routing(vt),
+        Kind::BANK_ACCOUNT => value_ok(Label::Account, v),
         _ => value_ok(Label::Patient, v),
     };
     let token = v.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-');
     if ok && token {
-        let prio = if kind == Kind::NPI {
+        let prio = if matches!(kind, Kind::NPI | Kind::ABA_ROUTING) {
             priority::CHECKSUMMED
         } else {
             priority::CONTEXTUAL
@@ -184,6 +223,27 @@ mod tests {
             found(Kind::US_SSN, "NM1*IL*1*ROE*ANN****34*423215101~"),
             ["423215101"]
         );
+    }
+
+    #[test]
+    fn x12_remittance() {
+        let era = "ST*835*0001~\nBPR*I*812.50*C*ACH*CCP*01*021000021*DA*4417820093*1512345678**01*011000015*SG*99120045*20240930~\n\
+            TRN*1*12345*1512345678~\nN1*PR*ACME HEALTH~\nN1*PE*NORTH CLINIC*XX*1234567893~\n\
+            CLP*PT-77120*1*900*812.5**12*EX9912~\nSE*6*0001~";
+        for (kind, want) in [
+            (Kind::ABA_ROUTING, &["021000021", "011000015"][..]),
+            (Kind::BANK_ACCOUNT, &["4417820093", "99120045"]),
+            (Kind::NPI, &["1234567893"]),
+            (Kind::PATIENT_ID, &["PT-77120"]),
+        ] {
+            assert_eq!(found(kind, era), want, "{kind:?}");
+        }
+        // A routing number that fails its checksum, no account qualifier, a failed NPI
+        // checksum: nothing.
+        let t = "BPR*I*10*C*ACH*CCP*01*021000022*ZZ*4417820093~\nN1*PE*X*XX*1234567890~";
+        for kind in [Kind::ABA_ROUTING, Kind::BANK_ACCOUNT, Kind::NPI] {
+            assert!(found(kind, t).is_empty(), "{kind:?}");
+        }
     }
 
     #[test]

@@ -473,6 +473,8 @@ fn classify(name: &str) -> Option<Class> {
                 | "passcode"
                 | "pword"
                 | "passwort"
+                // French `mot_de_passe` (the `pass` anchor finds it).
+                | "passe"
                 // Redis: `requirepass`, `masterauth` (redis.conf, `--requirepass`).
                 | "requirepass"
                 | "masterauth"
