@@ -12,9 +12,12 @@
 //! | `BPR` | DFI qualifiers `BPR06`/`BPR12`, account qualifiers `BPR08`/`BPR14` | `01` → `aba_routing` (checksum) in `BPR07`/`BPR13`; `DA`, `SG`, `CK` → `bank_account` in `BPR09`/`BPR15` |
 //!
 //! The detector is triggered by the segment ids with their element separator (`NM1*`, `DMG*`,
-//! `REF*`, `CLM*`, `CLP*`, `N1*`, `BPR*`), which ordinary text does not hold, and reads one segment: at most
-//! [`SEGMENT_MAX`] bytes to its `~` or line end. Values are validated as their kind (the NPI
-//! checksum, the SSA rules, a possible date, the labelled-value shapes of [`value_ok`]).
+//! `REF*`, `CLM*`), which ordinary text does not hold, and reads one segment: at most
+//! [`SEGMENT_MAX`] bytes to its `~` or line end. From `ST*8…` (the header of an 837 claim or an
+//! 835 remittance) it reads the transaction set's segments in turn, to its `SE` or at most
+//! [`SET_MAX`] bytes: `CLP`, `N1` and `BPR` are found only so, since each trigger literal costs
+//! the shared automaton on every text. Values are validated as their kind (the NPI and ABA
+//! checksums, the SSA rules, a possible date, the labelled-value shapes of [`value_ok`]).
 
 use std::sync::Arc;
 
@@ -35,14 +38,12 @@ pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
 /// See the module documentation.
 struct X12;
 
-/// Literal indices, in [`X12::triggers`] order.
-const NM1: usize = 0;
-const DMG: usize = 1;
-const REF: usize = 2;
-const CLM: usize = 3;
-const CLP: usize = 4;
-const N1: usize = 5;
-const BPR: usize = 6;
+/// Literal index of `ST*8` (837 and 835 transaction sets), in [`X12::triggers`] order; the
+/// others are single segments.
+const ST: usize = 4;
+
+/// The furthest a transaction set is read from its `ST` segment, in bytes.
+const SET_MAX: usize = 16 * 1024;
 
 impl Detect for X12 {
     fn id(&self) -> &'static str {
@@ -63,51 +64,90 @@ impl Detect for X12 {
     }
 
     fn triggers(&self) -> Vec<Trigger> {
+        // Segments that carry ids, and `ST*8…`, the start of a claim or remittance, whose
+        // segments are then read in turn (`BPR`, `N1`, `CLP` get no trigger of their own: each
+        // literal costs the shared automaton on every text).
         vec![Trigger::LiteralsExact(
-            ["NM1*", "DMG*", "REF*", "CLM*", "CLP*", "N1*", "BPR*"]
+            ["NM1*", "DMG*", "REF*", "CLM*", "ST*8"]
                 .map(String::from)
                 .to_vec(),
         )]
     }
 
     fn max_len(&self) -> usize {
-        SEGMENT_MAX
+        // A value in a transaction set is found from its `ST`: a stream scrubber keeps that in
+        // view.
+        SET_MAX + SEGMENT_MAX
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
-        segment(cx, hit);
-        hit.end
+        let b = cx.bytes;
+        // A segment starts a line or follows the previous segment's terminator.
+        if hit.start > 0 && !matches!(b[hit.start - 1], b'~' | b'\n' | b'\r' | b' ') {
+            return hit.end;
+        }
+        if hit.literal != ST {
+            segment(cx, hit.start);
+            return hit.end;
+        }
+        // The transaction set, segment by segment, to its `SE` or the first line that is no
+        // segment.
+        let stop = b.len().min(hit.start + SET_MAX);
+        let mut at = hit.start;
+        while at < stop {
+            let Some(end) = segment(cx, at) else {
+                break;
+            };
+            let se = b[at..].starts_with(b"SE*");
+            at = end;
+            while at < stop && matches!(b[at], b'~' | b'\n' | b'\r' | b' ') {
+                at += 1;
+            }
+            if se {
+                break;
+            }
+        }
+        at.max(hit.end)
     }
 }
 
-/// Reads the segment that starts at `hit` and reports what its qualifiers announce.
-fn segment(cx: &mut Cx<'_>, hit: &Hit) {
+/// Reads the segment that starts at `start` and reports what its qualifiers announce. Returns
+/// its end (its terminator), or `None` when no segment starts there: an id of two or three
+/// upper-case letters and digits and a `*`, then at most [`SEGMENT_MAX`] bytes to a `~` or a
+/// line end.
+fn segment(cx: &mut Cx<'_>, start: usize) -> Option<usize> {
     let b = cx.bytes;
-    // A segment starts a line or follows the previous segment's terminator.
-    if hit.start > 0 && !matches!(b[hit.start - 1], b'~' | b'\n' | b'\r' | b' ') {
-        return;
+    let id_len = b
+        .get(start..)?
+        .iter()
+        .take(4)
+        .position(|c| *c == b'*')
+        .filter(|&n| (2..=3).contains(&n))?;
+    let id = &b[start..start + id_len];
+    if !id
+        .iter()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return None;
     }
-    let hi = b.len().min(hit.start + SEGMENT_MAX);
-    let Some(end) = b[hit.start..hi]
+    let hi = b.len().min(start + SEGMENT_MAX);
+    let end = b[start..hi]
         .iter()
         .position(|c| matches!(c, b'~' | b'\n' | b'\r'))
-        .map(|p| hit.start + p)
-        .or((hi == b.len()).then_some(hi))
-    else {
-        return;
-    };
+        .map(|p| start + p)
+        .or((hi == b.len()).then_some(hi))?;
     // Element `i` (the segment id is element 0) as a byte range.
     let mut el = [(0usize, 0usize); ELEMENTS_MAX];
     let mut n = 0;
-    let mut s = hit.start;
-    for (k, &c) in b[hit.start..end].iter().enumerate() {
+    let mut s = start;
+    for (k, &c) in b[start..end].iter().enumerate() {
         if c == b'*' {
             if n == ELEMENTS_MAX {
                 break;
             }
-            el[n] = (s, hit.start + k);
+            el[n] = (s, start + k);
             n += 1;
-            s = hit.start + k + 1;
+            s = start + k + 1;
         }
     }
     if n < ELEMENTS_MAX {
@@ -123,24 +163,24 @@ fn segment(cx: &mut Cx<'_>, hit: &Hit) {
         targets[m] = (kind, at);
         m += 1;
     };
-    match hit.literal {
-        NM1 => match text(8) {
+    match id {
+        b"NM1" => match text(8) {
             b"XX" => push(Kind::NPI, 9),
             b"MI" => push(Kind::INSURANCE_ID, 9),
             b"34" => push(Kind::US_SSN, 9),
-            _ => return,
+            _ => {}
         },
-        DMG if text(1) == b"D8" => push(Kind::DATE_OF_BIRTH, 2),
-        REF => match text(1) {
+        b"DMG" if text(1) == b"D8" => push(Kind::DATE_OF_BIRTH, 2),
+        b"REF" => match text(1) {
             b"EA" => push(Kind::MRN, 2),
             b"1W" => push(Kind::INSURANCE_ID, 2),
             b"SY" => push(Kind::US_SSN, 2),
             b"EJ" => push(Kind::PATIENT_ID, 2),
-            _ => return,
+            _ => {}
         },
-        CLM | CLP => push(Kind::PATIENT_ID, 1),
-        N1 if text(3) == b"XX" => push(Kind::NPI, 4),
-        BPR => {
+        b"CLM" | b"CLP" => push(Kind::PATIENT_ID, 1),
+        b"N1" if text(3) == b"XX" => push(Kind::NPI, 4),
+        b"BPR" => {
             // The originating and receiving banks: routing number after DFI qualifier `01`,
             // account number after an account qualifier (`DA` checking, `SG` savings).
             for (q, id, aq, acct) in [(6, 7, 8, 9), (12, 13, 14, 15)] {
@@ -152,13 +192,14 @@ fn segment(cx: &mut Cx<'_>, hit: &Hit) {
                 }
             }
         }
-        _ => return,
+        _ => {}
     }
     for &(kind, at) in &targets[..m] {
         if let Some(&(vs, ve)) = el.get(at) {
             element(cx, kind, vs, ve);
         }
     }
+    Some(end)
 }
 
 /// Reports element `vs..ve` as `kind` when it is a valid value of that kind.
