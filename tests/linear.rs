@@ -42,7 +42,10 @@ fn repeated_triggers_scan_in_linear_time() {
         ("base64", "QUJD"),
         // X12: transaction-set headers and segments, HTML header-like cells.
         ("x12-st", "ST*837*1~"),
-        ("x12-bpr", "ST*835*1~BPR*I*1*C*ACH*CCP*01*021000021*DA*12345678~"),
+        (
+            "x12-bpr",
+            "ST*835*1~BPR*I*1*C*ACH*CCP*01*021000021*DA*12345678~",
+        ),
         ("html-th", "<tr><th>dob</th>"),
     ] {
         let text = unit.repeat(MB / unit.len());

@@ -1936,6 +1936,7 @@ const KNOWN_WORDS: &[&str] = &[
     "paciente",
     "estadounidense",
     "americano",
+    "file",
     "nº",
     "n°",
     // The ends of [`CJK_LABELS`], for the word-end filter.
@@ -2296,6 +2297,8 @@ fn classify_slow(w: &[u8]) -> Word {
         // "date of birth, which is …", "passport book number — mine is …", Spanish "fecha de
         // nacimiento, que es el …".
         b"which" | b"mine" | b"book" | b"que" => Word::Filler,
+        // "passport (number on file: …)".
+        b"file" => Word::Filler,
         // "Pasaporte estadounidense nº …".
         b"estadounidense" | b"americano" => Word::Filler,
         // UB-04 "PAT CNTL #" (patient control number), "INSURED'S UNIQUE ID".

@@ -1843,8 +1843,9 @@ impl Detect for Assigned {
                 vs += 1;
             }
             let ve = run_end(b, vs, MAX_NAME, name_byte);
-            let pair = if ve == vs && b.get(vs) == Some(&b'(') && name == "auth" {
-                // requests' `auth=('user', 'pw')`.
+            let auth = name == "auth" || name.ends_with(".auth");
+            let pair = if ve == vs && b.get(vs) == Some(&b'(') && auth {
+                // requests' `auth=('user', 'pw')`, `session.auth = ('user', 'pw')`.
                 user_pass_args(b, vs + 1)
             } else if b.get(ve) == Some(&b'(') {
                 credential_call(cx.text, vs, ve)

@@ -70,6 +70,21 @@ fn aws_secret_access_keys() {
         assert_found(Kind::AWS_SECRET_ACCESS_KEY, &t, s);
         assert!(found(Kind::GENERIC_SECRET, &t).is_empty());
     }
+    // Pasted after its key id on the same line.
+    for t in [
+        format!("aws: AKIAQYLPMN5HFIQR7XZM / {s}"),
+        format!("| AWS (ci) | AKIAQYLPMN5HFIQR7XZM | `{s}` | 2026-02-01 |"),
+    ] {
+        assert_found(Kind::AWS_SECRET_ACCESS_KEY, &t, s);
+    }
+    for t in [
+        // A one-case digest, the next line, too far on the line.
+        "AKIAQYLPMN5HFIQR7XZM commit 3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345".to_string(),
+        format!("AKIAQYLPMN5HFIQR7XZM\n{s}"),
+        format!("AKIAQYLPMN5HFIQR7XZM rotated on 2026-02-01 by the platform team: {s}"),
+    ] {
+        assert!(found(Kind::AWS_SECRET_ACCESS_KEY, &t).is_empty(), "{t}");
+    }
     assert_found(
         Kind::AWS_SECRET_ACCESS_KEY,
         &format!("aws configure set aws_secret_access_key {s}"),
@@ -415,6 +430,10 @@ fn ado_connection_strings() {
 fn passwords() {
     for (t, w) in [
         ("password = \"Tr0ub4dor&3\"", "Tr0ub4dor&3"),
+        (
+            "session.auth = (\"integration\", \"pepper-copper-violet-86\")",
+            "pepper-copper-violet-86",
+        ),
         ("DB_PASSWORD=whiteduke", "whiteduke"),
         ("  password: hunter2!Xy\n", "hunter2!Xy"),
         (

@@ -123,6 +123,47 @@ const fn rc(
 
 use Cs::*;
 
+/// How far after an AWS access key id, on its line, its secret key may start: within the
+/// context window of the secret (a finding depends only on the bytes near it).
+const AWS_PAIR_REACH: usize = 40;
+
+/// An AWS secret access key written after its key id on the same line, as people paste the
+/// pair (`aws: AKIA… / wJalr…`, a Markdown row `| AKIA… | `wJalr…` |`): the first token of
+/// exactly 40 base64 characters (`A-Z a-z 0-9 / +`) starting within [`AWS_PAIR_REACH`] bytes, holding
+/// upper- and lower-case letters (a hex digest has one case) and passing the randomness test.
+fn paired_aws_secret(cx: &mut Cx<'_>, from: usize) {
+    let b = cx.bytes;
+    let key_byte = |c: u8| c.is_ascii_alphanumeric() || c == b'/' || c == b'+';
+    let hi = b.len().min(from + AWS_PAIR_REACH);
+    let mut i = from;
+    while i < hi && b[i] != b'\n' {
+        if !key_byte(b[i]) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < b.len() && (key_byte(b[i]) || b[i] == b'=') {
+            i += 1;
+        }
+        let t = &b[s..i];
+        if t.len() == 40
+            && t.iter().all(|&c| key_byte(c))
+            && t.iter().any(u8::is_ascii_uppercase)
+            && t.iter().any(u8::is_ascii_lowercase)
+            && std::str::from_utf8(t).is_ok_and(|v| crate::validate::shannon_entropy(v) >= 4.0)
+        {
+            cx.emit(
+                Kind::AWS_SECRET_ACCESS_KEY,
+                s,
+                i,
+                SCORE_STRONG,
+                priority::ASSIGNED_SECRET + 5,
+            );
+            return;
+        }
+    }
+}
+
 /// Prefix table. Prefixes are matched exactly, at token starts (`Trigger::TokenPrefixes`). The body must fill `min..=max` characters of `cs` and must not run on
 /// into more token characters.
 static RULES: &[Rule] = &[
@@ -502,6 +543,9 @@ impl VendorTokens {
         };
         if let Some(score) = score {
             cx.emit(rule.kind, hit.start, end, score, priority::PREFIXED_TOKEN);
+            if matches!(rule.check, Check::AwsId) && score >= SCORE_STRONG {
+                paired_aws_secret(cx, end);
+            }
         }
         end.max(hit.start + 1)
     }
@@ -756,6 +800,8 @@ impl Detect for VendorTokens {
             Kind::AZURE_STORAGE_KEY,
             Kind::SAAS_TOKEN,
             Kind::GCP_SERVICE_ACCOUNT,
+            // The secret pasted after its key id (`paired_aws_secret`).
+            Kind::AWS_SECRET_ACCESS_KEY,
         ]);
         v.sort();
         v.dedup();
