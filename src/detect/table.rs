@@ -49,6 +49,10 @@ enum Col {
     Ssn,
     Npi,
     Routing,
+    /// Passwords (`password`, `passwd`, `pwd`) and other secrets (`secret`, `token`, `api
+    /// key`): a credentials inventory.
+    Password,
+    Secret,
     /// A column whose values are checked as their label's ([`value_ok`]).
     Labelled(Label),
 }
@@ -79,6 +83,8 @@ impl Detect for Columns {
             Kind::NPI,
             Kind::ABA_ROUTING,
             Kind::BANK_ACCOUNT,
+            Kind::PASSWORD,
+            Kind::GENERIC_SECRET,
         ]
     }
 
@@ -86,9 +92,13 @@ impl Detect for Columns {
         vec![Trigger::Literals(
             // Not `patient`, `member` or `account`: common words in text, each hit a header
             // check, and a table with such a column nearly always has one of these too.
-            ["dob", "birth", "ssn", "mrn", "npi", "passport", "routing"]
-                .map(String::from)
-                .to_vec(),
+            // `pass` and `secret` are anchors of the assigned-secret detector too: the same
+            // automaton patterns, no new ones.
+            [
+                "dob", "birth", "ssn", "mrn", "npi", "passport", "routing", "pass", "secret",
+            ]
+            .map(String::from)
+            .to_vec(),
         )]
     }
 
@@ -159,6 +169,18 @@ fn column_of(cell: &[u8]) -> Option<Col> {
     } else if is(&["routing", "aba", "rtn", "abarouting"]) || ends(&["routingnumber", "routingno"])
     {
         Col::Routing
+    } else if is(&["password", "passwd", "pwd", "pass", "passphrase"]) || ends(&["password"]) {
+        Col::Password
+    } else if is(&[
+        "secret",
+        "token",
+        "apikey",
+        "apitoken",
+        "clientsecret",
+        "secretkey",
+    ]) || ends(&["secret", "apikey"])
+    {
+        Col::Secret
     } else if ends(&["mrn", "medicalrecordnumber", "medicalrecordno"]) {
         Col::Labelled(Label::Mrn)
     } else if is(&[
@@ -915,6 +937,8 @@ fn cell_kind(hay: &str, s: usize, col: Col) -> Option<Kind> {
         }
         Col::Npi => (digits(10) && validate::npi(v)).then_some(Kind::NPI),
         Col::Routing => (digits(9) && validate::aba_routing(v)).then_some(Kind::ABA_ROUTING),
+        Col::Password => super::secrets::assign::table_secret_ok(v).then_some(Kind::PASSWORD),
+        Col::Secret => super::secrets::assign::table_secret_ok(v).then_some(Kind::GENERIC_SECRET),
         Col::Labelled(label) => {
             // One token of letters, digits and inner dashes.
             let token = v.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
@@ -1084,6 +1108,23 @@ mod tests {
                       07/11/2024  TRAMADOL 50 MG       28   Greene, Alicia FG0056235   Main St Drug 1239120433\n\
                       Summary: 2 prescriptions; pharmacy 1245319599 on file.\n";
         assert_eq!(found(Kind::NPI, report), ["2422636078", "1239120433"]);
+    }
+
+    #[test]
+    fn credential_columns() {
+        let md = "| System | Username | Secret | Rotated |\n|---|---|---|---|\n\
+                  | Billing DB | billing_admin | `juniper-willow-maple-55` | 2025-11-02 |\n\
+                  | Slack bot | - | `xoxb-298579499423-0120273039058-Je82pI7wyJg348GsIi5pPxGE` | never |\n\
+                  | Legacy FTP | ftpuser | *(in vault)* | - |\n| Other | x | changeme | - |\n";
+        assert_eq!(found(Kind::GENERIC_SECRET, md), ["juniper-willow-maple-55"]);
+        let csv =
+            "user,password,role\nalice,Tr0ub4dor&3,admin\nbob,,viewer\ncarol,password,viewer\n\
+                   dave,${DB_PASS},viewer\n";
+        assert_eq!(found(Kind::PASSWORD, csv), ["Tr0ub4dor&3"]);
+        // Prose around the words is no header.
+        let prose = "Your password, secret and token are private.\nKeep them, please, safe.";
+        assert!(found(Kind::PASSWORD, prose).is_empty());
+        assert!(found(Kind::GENERIC_SECRET, prose).is_empty());
     }
 
     #[test]

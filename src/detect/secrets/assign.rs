@@ -1057,6 +1057,18 @@ fn password_value_ok(v: &str, quoted: bool, line_start: bool, strict: bool) -> b
 }
 
 /// A Google app password as shown to users: four groups of four lower-case letters.
+/// A cell under a password or secret column of a table: a value that would be a quoted password,
+/// at least six bytes, neither an expression, a locator, a sentence nor a vendor token (the
+/// vendor detector reports those as their kind).
+pub(crate) fn table_secret_ok(v: &str) -> bool {
+    v.len() >= 6
+        && !v.contains(' ')
+        && password_value_ok(v, true, true, false)
+        && !is_expression(v)
+        && !is_locator(v)
+        && !super::tokens::has_vendor_prefix(v)
+}
+
 fn app_password(v: &str) -> bool {
     let groups: Vec<&str> = v.split(' ').collect();
     groups.len() == 4
