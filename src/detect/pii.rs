@@ -582,6 +582,7 @@ static PHONE_CUES: Lazy<WordCues> = Lazy::new(|| {
         "voicemail",
         "signal",
         "telegram",
+        "reached",
         // German, French, Spanish, Italian, Dutch, Portuguese (accented words such as
         // "téléphone" and "teléfono" hold "phone" and "tel" as ASCII words).
         "telefon",
@@ -603,6 +604,8 @@ static PHONE_CUES: Lazy<WordCues> = Lazy::new(|| {
         "telefoon",
         "telefoonnummer",
         "mobiel",
+        // Dutch "bel" (call), Polish "tel." is "tel".
+        "bel",
         "bellen",
         "telefone",
         "telemovel",
@@ -1937,6 +1940,15 @@ const KNOWN_WORDS: &[&str] = &[
     "estadounidense",
     "americano",
     "file",
+    "clinica",
+    "clinico",
+    "clínica",
+    "clínico",
+    "médical",
+    "polisnummer",
+    "mutuelle",
+    "urodzenia",
+    "patiëntnummer",
     "nº",
     "n°",
     // The ends of [`CJK_LABELS`], for the word-end filter.
@@ -2016,6 +2028,7 @@ const KNOWN_WORDS: &[&str] = &[
     "subscriber",
     "policy",
     "insurance",
+    "healthcare",
     "medicare",
     "medicaid",
     "beneficiary",
@@ -2283,7 +2296,16 @@ fn label_suffix(w: &[u8]) -> Word {
     match w.len().checked_sub(4).map(|k| &w[k..]) {
         Some(b"_mrn") => Word::Head(Label::Mrn, Needs::Nothing),
         Some(b"_dob") => Word::Head(Label::Birth, Needs::Nothing),
-        _ => Word::Other,
+        // A qualified snake_case key (`bank_account_number`, `primary_member_id`): its tail,
+        // when that is a label that needs nothing more.
+        _ => match w.iter().position(|c| *c == b'_') {
+            // Tails of four bytes and more: `user_id`, `req_id` (every log line) stop here.
+            Some(p) if p + 4 < w.len() => match classify(&w[p + 1..]) {
+                head @ Word::Head(_, Needs::Nothing) => head,
+                _ => Word::Other,
+            },
+            _ => Word::Other,
+        },
     }
 }
 
@@ -2315,13 +2337,19 @@ fn classify_slow(w: &[u8]) -> Word {
         b"mrn" | b"mrns" | b"expediente" | b"nhc" | b"dossier" => Word::Head(Mrn, Needs::Nothing),
         b"mr" | b"chart" | b"hospital" | b"hosp" => Word::Head(Mrn, Needs::Filler),
         b"record" | b"rec" => Word::Tail(Mrn),
+        // Italian "cartella clinica", Spanish "historia clínica", Portuguese "processo clínico",
+        // French "dossier médical" (the accented ones below).
+        b"clinica" | b"clinico" => Word::Tail(Mrn),
+        b"polisnummer" | b"mutuelle" => Word::Head(Insurance, Needs::Nothing),
+        // Polish "data urodzenia".
+        b"urodzenia" => Word::Head(Birth, Needs::Nothing),
         // A nursing home's "Resident #".
         b"patient" | b"pt" | b"pat" | b"resident" => Word::Head(Patient, Needs::Filler),
         // French "IPP" (identifiant permanent du patient), German "Patienten-ID".
         b"patientid" | b"patient_id" | b"patient-id" | b"ptid" | b"patienten-id"
         | b"patientennummer" | b"ipp" => Word::Head(Patient, Needs::Nothing),
         // Not "group": a group number names the employer's plan, which many members share.
-        b"member" | b"subscriber" | b"policy" | b"insurance" | b"medicare"
+        b"member" | b"subscriber" | b"policy" | b"insurance" | b"healthcare" | b"medicare"
         | b"medicaid" | b"beneficiary" | b"plan" | b"cardholder" | b"insured" => {
             Word::Head(Insurance, Needs::Filler)
         }
@@ -2357,6 +2385,10 @@ fn classify_slow(w: &[u8]) -> Word {
         _ if w == "née".as_bytes() || w == "né".as_bytes() => Word::Head(Birth, Needs::Nothing),
         // "Pasaporte nº …", "N° de dossier".
         _ if w == "nº".as_bytes() || w == "n°".as_bytes() => Word::Filler,
+        _ if ["clínica", "clínico", "médical"].iter().any(|x| w == x.as_bytes()) => {
+            Word::Tail(Mrn)
+        }
+        _ if w == "patiëntnummer".as_bytes() => Word::Head(Patient, Needs::Nothing),
         _ if ["adhérent", "póliza", "apólice"]
             .iter()
             .any(|x| w == x.as_bytes()) =>
@@ -2709,7 +2741,19 @@ fn label_walk(
                 let prev = word_before(b, k2, lim, &mut buf2).and_then(|(_, n2)| buf2.get(..n2));
                 let ok = match label {
                     Label::Mrn => {
-                        filler || prev.is_some_and(|p| matches!(p, b"medical" | b"med" | b"health"))
+                        filler
+                            || prev.is_some_and(|p| {
+                                matches!(
+                                    p,
+                                    b"medical"
+                                        | b"med"
+                                        | b"health"
+                                        | b"historia"
+                                        | b"cartella"
+                                        | b"processo"
+                                        | b"dossier"
+                                )
+                            })
                     }
                     // "travel document", and a passport's "Document number" after the word
                     // ("List A document: U.S. Passport\n  Document number: …").
@@ -2911,6 +2955,7 @@ static CLINICAL_WORDS: Lazy<WordCues> = Lazy::new(|| {
         "patient",
         "pt",
         "mrn",
+        "med",
         "guarantor",
         "dob",
         "medicare",
@@ -3513,6 +3558,22 @@ mod more_tests {
             (Kind::DATE_OF_BIRTH, "生年月日：1944年4月6日", "1944年4月6日"),
             (Kind::DATE_OF_BIRTH, "생년월일: 1963년 7월 18일", "1963년 7월 18일"),
             (Kind::US_PASSPORT, "Pasaporte estadounidense nº 249173095", "249173095"),
+            (Kind::MRN, "Nº de historia clínica: 1649187", "1649187"),
+            (Kind::MRN, "n° de dossier médical : E744313802", "E744313802"),
+            (Kind::MRN, "número de processo clínico 5565164", "5565164"),
+            (Kind::INSURANCE_ID, "CZ, polisnummer 917421283", "917421283"),
+            (Kind::PATIENT_ID, "Patiëntnummer: PAT676756", "PAT676756"),
+            (Kind::DATE_OF_BIRTH, "data urodzenia: 11.07.1943", "11.07.1943"),
+            (
+                Kind::BANK_ACCOUNT,
+                r#"{"bank_account_number"=>"97615961616"}"#,
+                "97615961616",
+            ),
+            (
+                Kind::PATIENT_ID,
+                "Med Rec #: E839526304   Acct: PT-3716225",
+                "PT-3716225",
+            ),
             // FHIR: a coding's text, then the value; a camelCase key.
             (
                 Kind::MRN,

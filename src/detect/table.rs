@@ -191,7 +191,17 @@ fn column_of(cell: &[u8]) -> Option<Col> {
         "passportnr",
     ]) {
         Col::Labelled(Label::Passport)
-    } else if is(&["patientid", "patientno", "patientnumber", "ptid"]) {
+    } else if is(&[
+        "patientid",
+        "patientno",
+        "patientnumber",
+        "ptid",
+        "patientacct",
+        "patientaccount",
+        "patientaccountno",
+        "patientaccountnumber",
+        "ptacct",
+    ]) {
         Col::Labelled(Label::Patient)
     } else if is(&[
         "memberid",
@@ -781,7 +791,10 @@ fn lines(cx: &mut Cx<'_>, from: usize, stop: usize, t: &Table<'_>) -> usize {
     let b = cx.bytes;
     let mut at = from;
     for (s, e) in row_lines(b, from, stop) {
-        if !cells(cx, s, &b[s..e], t) {
+        let row = &b[s..e];
+        // A rule line between rows (`+------+-----+` in MySQL's output) is no row.
+        let rule = row.contains(&b'-') && row.iter().all(|c| is_rule_byte(*c));
+        if !rule && !cells(cx, s, row, t) {
             break;
         }
         at = e;

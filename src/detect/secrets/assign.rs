@@ -1348,6 +1348,68 @@ fn user_pass_args(b: &[u8], at: usize) -> Option<(usize, usize)> {
     }
 }
 
+/// The name `ns..ne` starts a line of a listing in columns, `NAME   VALUE` (`vault kv get`'s
+/// `Key  Value` table, CI variables, aligned `env` output): one token of value after two
+/// spaces or more, or after one space when a neighbouring line's value starts in the same
+/// column (the longest name of a listing leaves one), and then the line's end or two spaces
+/// and another column.
+fn aligned_pair(b: &[u8], ns: usize, ne: usize) -> bool {
+    let ls = b[..ns]
+        .iter()
+        .rposition(|c| *c == b'\n')
+        .map_or(0, |p| p + 1);
+    if b[ls..ns].iter().any(|c| !matches!(c, b' ' | b'\t')) {
+        return false;
+    }
+    // The second column of the line that starts at `ls`: where it starts, the gap before
+    // it, and whether the value ends there.
+    let column = |ls: usize| -> Option<(usize, usize)> {
+        let le = b[ls..]
+            .iter()
+            .position(|c| *c == b'\n')
+            .map_or(b.len(), |p| ls + p);
+        let line = &b[ls..le];
+        let t = line.iter().position(|c| !matches!(c, b' ' | b'\t'))?;
+        let te = t + line[t..].iter().position(|c| matches!(c, b' ' | b'\t'))?;
+        let gap = line[te..]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+        let vs = te + gap;
+        let ve = vs
+            + line[vs..]
+                .iter()
+                .take_while(|c| !c.is_ascii_whitespace())
+                .count();
+        let after = &line[ve..];
+        let ends = after.iter().all(|c| matches!(c, b' ' | b'\t' | b'\r'))
+            || after.starts_with(b"  ")
+            || after.starts_with(b"\t");
+        (ve > vs && ends).then_some((vs, gap))
+    };
+    let Some((vs, gap)) = column(ls) else {
+        return false;
+    };
+    if ls + vs - gap != ne {
+        return false;
+    }
+    if gap >= 2 || b.get(ne) == Some(&b'\t') {
+        return true;
+    }
+    // One space: a neighbouring line's value in the same column.
+    let prev = (ls > 0).then(|| {
+        b[..ls - 1]
+            .iter()
+            .rposition(|c| *c == b'\n')
+            .map_or(0, |p| p + 1)
+    });
+    let next = b[ls..].iter().position(|c| *c == b'\n').map(|p| ls + p + 1);
+    [prev, next]
+        .into_iter()
+        .flatten()
+        .any(|l| column(l).is_some_and(|(v, _)| v == vs))
+}
+
 /// redis.conf's password directives, written `requirepass <secret>`.
 fn redis_directive(name: &str) -> bool {
     name.eq_ignore_ascii_case("requirepass") || name.eq_ignore_ascii_case("masterauth")
@@ -1667,13 +1729,15 @@ impl Detect for Assigned {
                 Some(b'i' | b'I') => b.get(j + 1).is_some_and(|c| *c == b's' || *c == b'S'),
                 Some(_) => {
                     j > ne
-                        && (flag || {
-                            let n = cx.text.get(ns..ne).unwrap_or("");
-                            (n.eq_ignore_ascii_case("password")
-                                || n.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws_")))
-                                && spaced_value_line(cx.text, ns)
-                                || redis_directive(n)
-                        })
+                        && (flag
+                            || {
+                                let n = cx.text.get(ns..ne).unwrap_or("");
+                                (n.eq_ignore_ascii_case("password")
+                                    || n.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws_")))
+                                    && spaced_value_line(cx.text, ns)
+                                    || redis_directive(n)
+                            }
+                            || aligned_pair(b, ns, ne))
                 }
                 None => false,
             };
@@ -1823,6 +1887,9 @@ impl Detect for Assigned {
         } else if spaced && line_start && redis_directive(name) {
             // redis.conf: `requirepass <secret>`.
             i
+        } else if spaced && line_start && aligned_pair(b, ns, ne) {
+            // A listing of names and values in columns: `vault kv get`, CI variables.
+            i
         } else if rest.len() >= 3
             && rest[..3].eq_ignore_ascii_case(b"is ")
             && (class != Class::Password
@@ -1889,8 +1956,14 @@ impl Detect for Assigned {
         if !quoted && !prose && unquoted_code(b, cx.text.get(s..e).unwrap_or(""), e) {
             return e.max(ne);
         }
-        // `"passwd:gecos"`: name and value inside one string literal.
-        if !quoted && open_quote.is_some() && b.get(e) == open_quote.as_ref() && s == value_at {
+        // `"passwd:gecos"`: name and value inside one string literal. With `=` the string is an
+        // assignment (systemd `Environment="DB_PASSWORD=…"`, `docker run -e "TOKEN=…"`).
+        if !quoted
+            && open_quote.is_some()
+            && b.get(e) == open_quote.as_ref()
+            && s == value_at
+            && rest.first() != Some(&b'=')
+        {
             return e.max(ne);
         }
         // `password = some_variable` in code: a spaced `=`, a code-style (lower-case) name and a

@@ -429,6 +429,18 @@ fn ado_connection_strings() {
 #[test]
 fn passwords() {
     for (t, w) in [
+        (
+            "Key                Value\n---                -----\ndb_password        usXQQsDaioZ4@\n",
+            "usXQQsDaioZ4@",
+        ),
+        (
+            "AWS_ACCESS_KEY_ID     AKIAQYLPMN5HFIQR7XZM\nREGISTRY_PASSWORD     Pixel-Orbit-10@\n",
+            "Pixel-Orbit-10@",
+        ),
+        (
+            "Environment=\"SPRING_DATASOURCE_PASSWORD=Lantern%1877wdh\"",
+            "Lantern%1877wdh",
+        ),
         ("password = \"Tr0ub4dor&3\"", "Tr0ub4dor&3"),
         (
             "session.auth = (\"integration\", \"pepper-copper-violet-86\")",
@@ -537,6 +549,10 @@ fn passwords() {
 #[test]
 fn password_hard_negatives() {
     for t in [
+        // Prose with wide gaps is no listing; a `:` field spec in a string.
+        "The password  is required here.",
+        "password  reset link sent",
+        "x = \"passwd:gecos\"",
         "password = \"changeme\"",
         "password: <password>",
         "DB_PASSWORD=${DB_PASSWORD}",
