@@ -391,23 +391,8 @@ fn table(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
     };
     // The known columns.
     let header = &b[rs..re];
-    let mut cols = [(usize::MAX, Col::Birth); COLUMNS_MAX];
-    let mut n = 0;
-    let mut count = 0;
-    for (k, f) in fields(header, sep).enumerate() {
-        count = k + 1;
-        let (s, e) = trim(header, f);
-        if n < COLUMNS_MAX {
-            if let Some(col) = header_column(&header[s..e]) {
-                cols[n] = (k, col);
-                n += 1;
-            }
-        }
-    }
-    if n == 0 || count < 2 {
-        return None;
-    }
-    let cols = &cols[..n];
+    let known = KnownColumns::of(header, fields(header, sep))?;
+    let (cols, count) = (known.cols(), known.width);
     let stop = b.len().min(re + ROWS_MAX);
     let t = Table {
         sep,
@@ -419,6 +404,42 @@ fn table(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
         Shape::Tuples => tuples(cx, re + 1, stop, &t),
     };
     Some(end)
+}
+
+/// The columns of a header record that this detector knows.
+struct KnownColumns {
+    /// (field index, column), the first `n` set.
+    cols: [(usize, Col); COLUMNS_MAX],
+    n: usize,
+    /// The number of fields of the header.
+    width: usize,
+}
+
+impl KnownColumns {
+    /// The known columns among the header's fields (byte ranges of `header`, trimmed here).
+    /// `None` unless one is known and the header has two fields at least.
+    fn of(header: &[u8], fields: impl Iterator<Item = (usize, usize)>) -> Option<KnownColumns> {
+        let mut k = KnownColumns {
+            cols: [(usize::MAX, Col::Birth); COLUMNS_MAX],
+            n: 0,
+            width: 0,
+        };
+        for (i, f) in fields.enumerate() {
+            k.width = i + 1;
+            let (s, e) = trim(header, f);
+            if k.n < COLUMNS_MAX {
+                if let Some(col) = header_column(&header[s..e]) {
+                    k.cols[k.n] = (i, col);
+                    k.n += 1;
+                }
+            }
+        }
+        (k.n > 0 && k.width >= 2).then_some(k)
+    }
+
+    fn cols(&self) -> &[(usize, Col)] {
+        &self.cols[..self.n]
+    }
 }
 
 /// The fewest columns a space-aligned header without a rule line under it has.
@@ -685,21 +706,8 @@ fn html(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
         .find(|&i| is_tag(i, b"<tr") || is_tag(i, b"</tr"))
         .filter(|&i| is_tag(i, b"</tr"))?;
     let header = &b[rs..re];
-    let mut cols = [(usize::MAX, Col::Birth); COLUMNS_MAX];
-    let (mut n, mut count) = (0, 0);
-    for (k, (s, e)) in html_cells(header).enumerate() {
-        count = k + 1;
-        let (s, e) = trim(header, (s, e));
-        if n < COLUMNS_MAX {
-            if let Some(col) = header_column(&header[s..e]) {
-                cols[n] = (k, col);
-                n += 1;
-            }
-        }
-    }
-    if n == 0 || count < 2 {
-        return None;
-    }
+    let known = KnownColumns::of(header, html_cells(header))?;
+    let cols = known.cols();
     let stop = b.len().min(re + ROWS_MAX);
     let end = find_ci(&b[re..stop], b"</table").map_or(stop, |p| re + p);
     let mut at = re + 4;
@@ -713,7 +721,7 @@ fn html(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
         };
         let e = s + c;
         for (k, (cs, ce)) in html_cells(&b[s..e]).enumerate() {
-            let Some(&(_, col)) = cols[..n].iter().find(|c| c.0 == k) else {
+            let Some(&(_, col)) = cols.iter().find(|c| c.0 == k) else {
                 continue;
             };
             let (ts, te) = trim(&b[s..e], (cs, ce));
