@@ -604,8 +604,9 @@ static PHONE_CUES: Lazy<WordCues> = Lazy::new(|| {
         "telefoon",
         "telefoonnummer",
         "mobiel",
-        // Dutch "bel" (call), Polish "tel." is "tel".
+        // Dutch "bel" (call), French "joindre" (reach).
         "bel",
+        "joindre",
         "bellen",
         "telefone",
         "telemovel",
@@ -650,6 +651,7 @@ static PHONE_NEG: Lazy<WordCues> = Lazy::new(|| {
         "model",
         "purchase",
         "insured",
+        "loan",
         "batch",
         "lot",
         "imei",
@@ -1940,6 +1942,11 @@ const KNOWN_WORDS: &[&str] = &[
     "estadounidense",
     "americano",
     "file",
+    "remains",
+    "患者id",
+    "afiliado",
+    "födelsedatum",
+    "n.º",
     "clinica",
     "clinico",
     "clínica",
@@ -2319,8 +2326,8 @@ fn classify_slow(w: &[u8]) -> Word {
         // "date of birth, which is …", "passport book number — mine is …", Spanish "fecha de
         // nacimiento, que es el …".
         b"which" | b"mine" | b"book" | b"que" => Word::Filler,
-        // "passport (number on file: …)".
-        b"file" => Word::Filler,
+        // "passport (number on file: …)", "your MRN remains …".
+        b"file" | b"remains" => Word::Filler,
         // "Pasaporte estadounidense nº …".
         b"estadounidense" | b"americano" => Word::Filler,
         // UB-04 "PAT CNTL #" (patient control number), "INSURED'S UNIQUE ID".
@@ -2340,7 +2347,7 @@ fn classify_slow(w: &[u8]) -> Word {
         // Italian "cartella clinica", Spanish "historia clínica", Portuguese "processo clínico",
         // French "dossier médical" (the accented ones below).
         b"clinica" | b"clinico" => Word::Tail(Mrn),
-        b"polisnummer" | b"mutuelle" => Word::Head(Insurance, Needs::Nothing),
+        b"polisnummer" | b"mutuelle" | b"afiliado" => Word::Head(Insurance, Needs::Nothing),
         // Polish "data urodzenia".
         b"urodzenia" => Word::Head(Birth, Needs::Nothing),
         // A nursing home's "Resident #".
@@ -2384,7 +2391,10 @@ fn classify_slow(w: &[u8]) -> Word {
         // Words with non-ASCII letters (byte string literals are ASCII only).
         _ if w == "née".as_bytes() || w == "né".as_bytes() => Word::Head(Birth, Needs::Nothing),
         // "Pasaporte nº …", "N° de dossier".
-        _ if w == "nº".as_bytes() || w == "n°".as_bytes() => Word::Filler,
+        _ if ["nº", "n°", "n.º"].iter().any(|x| w == x.as_bytes()) => Word::Filler,
+        // Swedish "födelsedatum"; Japanese "患者ID" (a CJK word with a Latin tail).
+        _ if w == "födelsedatum".as_bytes() => Word::Head(Birth, Needs::Nothing),
+        _ if w.ends_with("患者id".as_bytes()) => Word::Head(Patient, Needs::Nothing),
         _ if ["clínica", "clínico", "médical"].iter().any(|x| w == x.as_bytes()) => {
             Word::Tail(Mrn)
         }
@@ -3113,6 +3123,16 @@ impl Detect for LabelledValues {
         let Some(e) = value_token(b, s, 24) else {
             return run.end;
         };
+        // A date is no identifier ("I saw the patient on 2024-04-17").
+        if label != Label::Birth
+            && cx
+                .text
+                .get(..e)
+                .and_then(|h| date_at(h, s))
+                .is_some_and(|(de, ok)| de == e && ok)
+        {
+            return e.max(run.end);
+        }
         // A field code in parentheses between a label and its colon ("Cardholder ID (302-C2):
         // …", NCPDP's field numbers) annotates the label; the value follows the colon.
         if s > 0 && b[s - 1] == b'(' && b.get(e..e + 2) == Some(b"):") {

@@ -837,7 +837,8 @@ fn digit_run_by(bytes: &[u8], start: usize, group_end: impl Fn(usize) -> usize) 
                 seps |= b1;
                 i += 1;
             }
-            Some(&s2) if sep_bit(s2) != 0 && s2 != s1 => {
+            // Two separators join groups, but not a sentence's end: `ITIN 957-74-4877. 1099-NEC`.
+            Some(&s2) if sep_bit(s2) != 0 && s2 != s1 && !(s1 == b'.' && s2 == b' ') => {
                 if bytes.get(i + 2).is_some_and(u8::is_ascii_digit) {
                     seps |= b1 | sep_bit(s2);
                     i += 2;
@@ -1045,7 +1046,11 @@ mod tests {
                     seps |= b1;
                     i += 1;
                 }
-                Some(&s2) if old_sep_bit(s2) != 0 && s2 != bytes[i] => {
+                Some(&s2)
+                    if old_sep_bit(s2) != 0
+                        && s2 != bytes[i]
+                        && !(bytes[i] == b'.' && s2 == b' ') =>
+                {
                     if bytes.get(i + 2).is_some_and(|d| d.is_ascii_digit()) {
                         seps |= b1 | old_sep_bit(s2);
                         i += 2;

@@ -1410,6 +1410,20 @@ fn aligned_pair(b: &[u8], ns: usize, ne: usize) -> bool {
         .any(|l| column(l).is_some_and(|(v, _)| v == vs))
 }
 
+/// A Cisco IOS password of type 0 (clear text) follows at `at`: `0 ` there, on a line that
+/// starts with `username` or `enable` (`enable secret 0 …`, `username x password 0 …`).
+fn cisco_cleartext(b: &[u8], ns: usize, at: usize) -> bool {
+    if b.get(at..at + 2) != Some(b"0 ") {
+        return false;
+    }
+    let ls = b[..ns]
+        .iter()
+        .rposition(|c| *c == b'\n')
+        .map_or(0, |p| p + 1);
+    let line = b[ls..ns].trim_ascii_start();
+    line.starts_with(b"username ") || line.starts_with(b"enable ")
+}
+
 /// redis.conf's password directives, written `requirepass <secret>`.
 fn redis_directive(name: &str) -> bool {
     name.eq_ignore_ascii_case("requirepass") || name.eq_ignore_ascii_case("masterauth")
@@ -1737,7 +1751,8 @@ impl Detect for Assigned {
                                     && spaced_value_line(cx.text, ns)
                                     || redis_directive(n)
                             }
-                            || aligned_pair(b, ns, ne))
+                            || aligned_pair(b, ns, ne)
+                            || cisco_cleartext(b, ns, j))
                 }
                 None => false,
             };
@@ -1887,6 +1902,9 @@ impl Detect for Assigned {
         } else if spaced && line_start && redis_directive(name) {
             // redis.conf: `requirepass <secret>`.
             i
+        } else if spaced && cisco_cleartext(b, ns, i) {
+            // Cisco IOS `username x privilege 15 password 0 <secret>`: type 0 is clear text.
+            i + 2
         } else if spaced && line_start && aligned_pair(b, ns, ne) {
             // A listing of names and values in columns: `vault kv get`, CI variables.
             i

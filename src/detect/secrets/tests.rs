@@ -337,6 +337,16 @@ fn pem_block_past_the_cap_is_reported_up_to_the_cap() {
 
 #[test]
 fn connection_strings() {
+    // StackExchange.Redis options after an endpoint.
+    let redis = "cache-8.internal.example.com:6380,password=uPq0o8oHEmNFN1n4,ssl=True";
+    assert_found(
+        Kind::CONNECTION_STRING,
+        &format!("\"Redis\": \"{redis}\""),
+        redis,
+    );
+    for t in ["\"a,password=changeme\"", "\"x,password=Hunter2abc,y\""] {
+        assert_none(Kind::CONNECTION_STRING, t);
+    }
     for u in [
         "postgres://app:S3cure#Pass99@db.internal:5432/app",
         "postgresql://user:secret@localhost/otherdb?connect_timeout=10",

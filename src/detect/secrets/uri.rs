@@ -344,6 +344,9 @@ impl Detect for AdoConnection {
             if k < hit.start {
                 return libpq(cx, hit);
             }
+            if b[k - 1] == b',' {
+                return redis_options(cx, hit);
+            }
             return hit.start + 1;
         }
         let mut i = hit.end;
@@ -464,6 +467,54 @@ impl Detect for AdoConnection {
         }
         end.max(hit.start + 1)
     }
+}
+
+/// StackExchange.Redis configuration strings, `host:6380,password=…,ssl=True`: options
+/// separated by commas after one or more `host[:port]` endpoints. The span is the whole string
+/// (to a quote or line end); the password must be no placeholder.
+fn redis_options(cx: &mut Cx<'_>, hit: &Hit) -> usize {
+    let b = cx.bytes;
+    let next = hit.start + 1;
+    if b.get(hit.end) != Some(&b'=') || !b[hit.start..hit.end].eq_ignore_ascii_case(b"password") {
+        return next;
+    }
+    let mut lo = hit.start;
+    while lo > 0 && hit.start - lo < MAX_ADO && !ado_stop(b[lo - 1]) && b[lo - 1] != b' ' {
+        lo -= 1;
+    }
+    let mut hi = hit.end;
+    while hi < b.len() && hi - hit.end < MAX_ADO && !ado_stop(b[hi]) && b[hi] != b' ' {
+        hi += 1;
+    }
+    // The first option is an endpoint: a host name with a dot or a port, no `=`.
+    let first = b[lo..].split(|c| *c == b',').next().unwrap_or(&[]);
+    let endpoint = !first.is_empty()
+        && !first.contains(&b'=')
+        && (first.contains(&b'.') || first.contains(&b':'))
+        && first
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b':' | b'_'));
+    let ve = hit.end
+        + 1
+        + b[hit.end + 1..hi]
+            .iter()
+            .position(|c| *c == b',')
+            .unwrap_or(hi - hit.end - 1);
+    let pw = cx.text.get(hit.end + 1..ve).unwrap_or("");
+    if !endpoint || pw.len() < 4 || is_placeholder(pw) {
+        return ve.max(next);
+    }
+    let (lo, hi) = (cx.ceil(lo), cx.floor(hi));
+    if lo < hi {
+        cx.emit(
+            Kind::CONNECTION_STRING,
+            lo,
+            hi,
+            SCORE_WITH_CUE,
+            priority::CONNECTION,
+        );
+    }
+    hi.max(next)
 }
 
 /// libpq keyword/value connection strings: `host=db port=5432 user=app password=… dbname=app`,
