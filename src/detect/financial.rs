@@ -14,7 +14,7 @@ use once_cell::sync::Lazy;
 use super::context::Cues;
 use super::pii::Groups;
 use super::{priority, Cx, Detect, DigitRun, Hit, Trigger};
-use super::{SCORE_CONFIRMED, SCORE_WEAK};
+use super::{SCORE_CONFIRMED, SCORE_WEAK, SCORE_WITH_CUE};
 use crate::finding::Kind;
 
 pub(crate) fn detectors() -> Vec<Arc<dyn Detect>> {
@@ -333,13 +333,86 @@ static ABA_CUES: Lazy<Cues> = Lazy::new(|| {
     ])
 });
 
+/// The shortest line read as a NACHA record (they are 94 bytes wide).
+const NACHA_LINE_MIN: usize = 80;
+
+/// NACHA (ACH file) records, fixed-width lines of 94 bytes whose digits run together: the file
+/// header `101 ` + the destination routing number, and entry details `6` + a transaction code +
+/// the receiving bank's routing number + a 17-byte account field. Reported when the routing
+/// number passes its checksum and the line is a record's width.
+fn nacha(cx: &mut Cx<'_>, run: &DigitRun) {
+    let b = cx.bytes;
+    let s = run.start;
+    let line_start = |k: usize| k == 0 || b[k - 1] == b'\n';
+    let wide = |ls: usize| {
+        b[ls..]
+            .iter()
+            .take(NACHA_LINE_MIN)
+            .take_while(|c| **c != b'\n')
+            .count()
+            == NACHA_LINE_MIN
+    };
+    let routing = |r: usize| {
+        cx.text
+            .get(r..r + 9)
+            .is_some_and(crate::validate::aba_routing)
+    };
+    // The header's `101 ` joins the digits that follow into one run.
+    if b[s..].starts_with(b"101 ") && line_start(s) && run.groups == 2 {
+        if wide(s) && routing(s + 4) {
+            cx.emit(
+                Kind::ABA_ROUTING,
+                s + 4,
+                s + 13,
+                SCORE_WITH_CUE,
+                priority::CHECKSUMMED,
+            );
+        }
+        return;
+    }
+    if run.groups != 1 {
+        return;
+    }
+    // `6`, a transaction code (`22` checking credit, `27` debit, `32` savings, …), then the
+    // routing number: at least twelve digits from the line's start.
+    if b[s] != b'6' || !line_start(s) || run.digits < 12 || !matches!(b[s + 1], b'2'..=b'5') {
+        return;
+    }
+    if !wide(s) || !routing(s + 3) {
+        return;
+    }
+    cx.emit(
+        Kind::ABA_ROUTING,
+        s + 3,
+        s + 12,
+        SCORE_WITH_CUE,
+        priority::CHECKSUMMED,
+    );
+    // The account field: up to 17 bytes, left-justified, padded with blanks.
+    let field = &b[s + 12..(s + 29).min(b.len())];
+    let n = field
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    if n >= 4 && field[n..].iter().all(|c| *c == b' ') {
+        cx.emit(
+            Kind::BANK_ACCOUNT,
+            s + 12,
+            s + 12 + n,
+            SCORE_WITH_CUE,
+            priority::CONTEXTUAL,
+        );
+    }
+}
+
 impl Detect for AbaRouting {
     fn id(&self) -> &'static str {
         "aba_routing"
     }
 
     fn kinds(&self) -> Vec<Kind> {
-        vec![Kind::ABA_ROUTING]
+        // Bank accounts: in NACHA entry records (see [`nacha`]).
+        vec![Kind::ABA_ROUTING, Kind::BANK_ACCOUNT]
     }
 
     fn triggers(&self) -> Vec<Trigger> {
@@ -347,11 +420,16 @@ impl Detect for AbaRouting {
     }
 
     fn max_len(&self) -> usize {
-        11
+        // A NACHA record is read to its width.
+        NACHA_LINE_MIN
     }
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let run = &hit.run;
+        if run.digits > 9 && run.groups <= 2 {
+            nacha(cx, run);
+            return run.end;
+        }
         if run.digits != 9 || !run.is_standalone() {
             return run.end;
         }
@@ -460,6 +538,22 @@ mod tests {
             crate::detect::testing::all(t),
             [("iban", "NL02ABNA0123456789".to_string())]
         );
+    }
+
+    #[test]
+    fn nacha_records() {
+        let pad = |l: &str| format!("{l:<94}");
+        let file = [
+            pad("101 02100002112345678902506011200A094101EXAMPLE BANK           ACME WIDGETS INC"),
+            pad("5200ACME WIDGETS INC                     1234567890PPDPAYROLL         250601   1021000020000001"),
+            pad("62202100002144120938817      0000125000EMP-0001       QUINT NORA              0021000020000001"),
+            pad("62709999999844120938817      0000125000EMP-0002       HALE THEO               0021000020000002"),
+        ]
+        .join("\n");
+        assert_eq!(found(Kind::ABA_ROUTING, &file), ["021000021", "021000021"]);
+        assert_eq!(found(Kind::BANK_ACCOUNT, &file), ["44120938817"]);
+        // A short line, a failed checksum: no record.
+        assert!(found(Kind::BANK_ACCOUNT, "62202100002144120938817 0000125000").is_empty());
     }
 
     #[test]
