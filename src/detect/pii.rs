@@ -278,11 +278,10 @@ fn message_id(b: &[u8], s: usize, at: usize) -> bool {
     if s == 0 || b[s - 1] != b'<' {
         return false;
     }
-    let lo = s.saturating_sub(24);
-    let before = b[lo..s - 1].to_ascii_lowercase();
+    let before = &b[s.saturating_sub(24)..s - 1];
     [&b"message-id"[..], b"in-reply-to", b"references"]
         .iter()
-        .any(|h| before.windows(h.len()).any(|w| w == *h))
+        .any(|h| before.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h)))
 }
 
 // -- pii: more detectors --
