@@ -641,6 +641,22 @@ fn find_ci(hay: &[u8], pat: &[u8]) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(pat))
 }
 
+/// The first tag that starts with `tag` (`<tr`, `</tr`: ASCII, matched without case) in `hay`
+/// and whose name ends there: `<tr>` and `<tr class=…>`, not `<track>`.
+fn find_tag(hay: &[u8], tag: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let o = from + find_ci(hay.get(from..)?, tag)?;
+        if !hay
+            .get(o + tag.len())
+            .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return Some(o);
+        }
+        from = o + 1;
+    }
+}
+
 /// The text of each cell of an HTML table row (`<td …>text</td>`, `<th>` too), as byte ranges
 /// of `row` up to the next tag. Cells whose text holds markup yield what precedes it.
 fn html_cells(row: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
@@ -709,14 +725,14 @@ fn html(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
     let known = KnownColumns::of(header, html_cells(header))?;
     let cols = known.cols();
     let stop = b.len().min(re + ROWS_MAX);
-    let end = find_ci(&b[re..stop], b"</table").map_or(stop, |p| re + p);
+    let end = find_tag(&b[re..stop], b"</table").map_or(stop, |p| re + p);
     let mut at = re + 4;
     while at < end {
-        let Some(o) = find_ci(&b[at..end], b"<tr") else {
+        let Some(o) = find_tag(&b[at..end], b"<tr") else {
             break;
         };
         let s = at + o + 3;
-        let Some(c) = find_ci(&b[s..end], b"</tr") else {
+        let Some(c) = find_tag(&b[s..end], b"</tr") else {
             break;
         };
         let e = s + c;
@@ -1165,6 +1181,9 @@ mod tests {
         for t in [
             "<p>DOB</p><tr><td>01/02/1990</td></tr>",
             &"<tr><th>dob</th>".repeat(200),
+            // Only `<tr>` starts a row: not `<track>`, whose name merely begins the same way.
+            "<table><tr><th>Patient</th><th>MRN</th><th>DOB</th></tr>\n\
+             <track kind=\"x\"><td>Roe</td><td>M0817634</td><td>01/02/1990</td></track>\n</table>",
         ] {
             assert!(found(Kind::DATE_OF_BIRTH, t).is_empty(), "{t}");
         }
