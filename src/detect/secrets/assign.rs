@@ -1424,6 +1424,77 @@ fn cisco_cleartext(b: &[u8], ns: usize, at: usize) -> bool {
     line.starts_with(b"username ") || line.starts_with(b"enable ")
 }
 
+/// Prepositions that start a qualifier between a secret's name and its value in prose ("the
+/// password *for the test server* is …"), in English, German, French, Spanish, Italian,
+/// Portuguese, Dutch, Polish and Swedish.
+const QUALIFIER_START: &[&str] = &[
+    "for", "to", "of", "on", "at", "für", "fuer", "zum", "zur", "vom", "du", "de", "des", "pour",
+    "del", "para", "per", "voor", "van", "do", "da", "dla", "till", "för",
+];
+
+/// Words that join a qualified name to its value: "… is", "… lautet", "… est".
+const COPULAS: &[&str] = &[
+    "is", "was", "ist", "lautet", "war", "est", "es", "era", "è", "é", "jest", "är",
+];
+
+/// Longest word of a qualifier.
+const QUALIFIER_WORD: usize = 32;
+
+/// Where the value starts after a qualifier at `i` (the first byte after the name's blanks):
+/// a preposition, one to four more words on the same line, then a copula or a colon ("for the
+/// test server is …", "für den Testserver lautet …", "du portail : …", "for jane@corp.example:
+/// …"). `None` for anything else; reads at most six words.
+fn qualified_prose(b: &[u8], mut i: usize) -> Option<usize> {
+    let word_byte =
+        |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'@') || c >= 0x80;
+    for n in 0..6 {
+        let ws = i;
+        i = run_end(b, i, QUALIFIER_WORD, word_byte);
+        // Prepositions are two to four bytes long.
+        if i == ws || i - ws > QUALIFIER_WORD || b[i - 1] == b'.' || n == 0 && i - ws > 4 {
+            return None;
+        }
+        let w = &b[ws..i];
+        let known = |list: &[&str]| list.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(w));
+        if n == 0 && !known(QUALIFIER_START) {
+            return None;
+        }
+        let blanks = i;
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        let copula = n >= 2 && known(COPULAS);
+        if copula || n >= 1 && b.get(i) == Some(&b':') {
+            if !copula || b.get(i) == Some(&b':') {
+                i += 1;
+            }
+            while matches!(b.get(i), Some(b' ' | b'\t')) {
+                i += 1;
+            }
+            return Some(i);
+        }
+        if i == blanks {
+            return None;
+        }
+    }
+    None
+}
+
+/// A name that says "password" in full (`password`, `db_passwd`, `Passwort`, `passphrase`), not
+/// one that merely starts with `pass` (`pass`, `passport`, `bypass`): only those read a value
+/// in prose.
+fn password_name(name: &str) -> bool {
+    words(name).iter().any(|w| {
+        w.ends_with("password")
+            || w.ends_with("passwd")
+            || w.ends_with("passwort")
+            || w == "passphrase"
+            || w == "passcode"
+            || w == "passe"
+            || w == "kennwort"
+    })
+}
+
 /// redis.conf's password directives, written `requirepass <secret>`.
 fn redis_directive(name: &str) -> bool {
     name.eq_ignore_ascii_case("requirepass") || name.eq_ignore_ascii_case("masterauth")
@@ -1751,6 +1822,7 @@ impl Detect for Assigned {
                                     && spaced_value_line(cx.text, ns)
                                     || redis_directive(n)
                             }
+                            || qualified_prose(b, j).is_some()
                             || aligned_pair(b, ns, ne)
                             || cisco_cleartext(b, ns, j))
                 }
@@ -1910,16 +1982,18 @@ impl Detect for Assigned {
             i
         } else if rest.len() >= 3
             && rest[..3].eq_ignore_ascii_case(b"is ")
-            && (class != Class::Password
-                || words(name).iter().any(|w| {
-                    w.ends_with("password")
-                        || w.ends_with("passwd")
-                        || w == "passphrase"
-                        || w == "passcode"
-                }))
+            && (class != Class::Password || password_name(name))
         {
             prose = true;
             i + 3
+        } else if let Some(v) = spaced
+            .then(|| qualified_prose(b, i))
+            .flatten()
+            .filter(|_| class != Class::Password || password_name(name))
+        {
+            // "The password for the test server is …".
+            prose = true;
+            v
         } else if cli && spaced {
             i
         } else if spaced
