@@ -293,10 +293,16 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
         }
         n += 1;
     }
-    n == 0
-        || PLACEHOLDER_WORDS
-            .iter()
-            .any(|p| p.as_bytes() == &squeezed[..n])
+    // A fixture: one or two placeholder words and at most four digits ("test-token-123",
+    // "dummy_key_1", "password123").
+    let word = |w: &[u8]| PLACEHOLDER_WORDS.iter().any(|p| p.as_bytes() == w);
+    let digits = squeezed[..n]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let stem = &squeezed[..n - digits.min(4)];
+    stem.is_empty() || word(stem) || (1..stem.len()).any(|k| word(&stem[..k]) && word(&stem[k..]))
 }
 
 #[cfg(test)]

@@ -976,6 +976,10 @@ fn placeholders() {
         "process.env.X",
         "'$VAR'",
         "[PASSWORD]",
+        "test-token-123",
+        "dummy_key_1",
+        "password123",
+        "TestPassword",
     ] {
         assert!(is_placeholder(v), "{v:?}");
     }
@@ -987,6 +991,9 @@ fn placeholders() {
         "S3cure#Pass99",
         "my-pass-word-is-longer-than-any",
         "dbé",
+        "test-token-12345",
+        "token-Xk9q",
+        "testing2024!",
     ] {
         assert!(!is_placeholder(v), "{v:?}");
     }
@@ -1152,7 +1159,7 @@ fn key_names_found_through_a_shorter_anchor() {
 }
 
 /// The allocating implementation that `is_placeholder`'s word check replaced, kept as a
-/// reference.
+/// reference (and extended the same way since: fixtures such as `test-token-123`).
 fn old_placeholder_word(b: &[u8]) -> bool {
     let low = String::from_utf8_lossy(b).to_ascii_lowercase();
     let mut w: &str = &low;
@@ -1170,7 +1177,17 @@ fn old_placeholder_word(b: &[u8]) -> bool {
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
         .collect();
-    super::PLACEHOLDER_WORDS.contains(&squeezed.as_str()) || squeezed.is_empty()
+    // At most four trailing digits, then one placeholder word or two.
+    let digits = squeezed
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .count();
+    let stem = &squeezed[..squeezed.len() - digits.min(4)];
+    let word = |w: &str| super::PLACEHOLDER_WORDS.contains(&w);
+    stem.is_empty()
+        || word(stem)
+        || (1..stem.len()).any(|k| stem.is_char_boundary(k) && word(&stem[..k]) && word(&stem[k..]))
 }
 
 proptest! {
