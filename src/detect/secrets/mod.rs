@@ -302,7 +302,13 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
         .take_while(|c| c.is_ascii_digit())
         .count();
     let stem = &squeezed[..n - digits.min(4)];
-    stem.is_empty() || word(stem) || (1..stem.len()).any(|k| word(&stem[..k]) && word(&stem[k..]))
+    stem.is_empty()
+        || word(stem)
+        || stem.iter().all(u8::is_ascii_lowercase)
+            && PLACEHOLDER_WORDS.iter().any(|p| {
+                let p = p.as_bytes();
+                p.len() < stem.len() && stem.starts_with(p) && word(&stem[p.len()..])
+            })
 }
 
 #[cfg(test)]
