@@ -93,30 +93,43 @@ pub(crate) fn window_bits(w: &[u8; 64], class: impl Fn(Block) -> Flags) -> u64 {
 }
 
 /// Bit `k` set when byte `k` of `chunk` (at most 64 bytes; the rest count as unset) is an ASCII
-/// letter.
+/// letter; and the same mask of its backslashes, which may start escapes such as `\n` in JSON
+/// text read raw.
 #[inline]
-pub(crate) fn letter_bits(chunk: &[u8]) -> u64 {
-    chunk_bits(chunk, Block::letters)
+pub(crate) fn letter_and_backslash_bits(chunk: &[u8]) -> (u64, u64) {
+    chunk_bits2(chunk, Block::letters, |b| b.eq(b'\\'))
 }
 
 /// Bit `k` set when byte `k` of `chunk` (at most 64 bytes; the rest count as unset) is a word
-/// byte: an ASCII letter, digit or `_` (see [`crate::detect::is_word_byte`]).
+/// byte: an ASCII letter, digit or `_` (see [`crate::detect::is_word_byte`]); and the mask of
+/// its backslashes.
 #[inline]
-pub(crate) fn word_bits(chunk: &[u8]) -> u64 {
-    chunk_bits(chunk, |b| b.letters() | b.digits() | b.eq(b'_'))
+pub(crate) fn word_and_backslash_bits(chunk: &[u8]) -> (u64, u64) {
+    chunk_bits2(
+        chunk,
+        |b| b.letters() | b.digits() | b.eq(b'_'),
+        |b| b.eq(b'\\'),
+    )
 }
 
-/// Bit `k` set when `class` flags byte `k` of `chunk` (at most 64 bytes; the rest count as
-/// unset). `class` must not flag the zero byte, which pads the last block.
+/// The masks of two classes over `chunk` (at most 64 bytes; the rest count as unset), one load
+/// per block. Neither class may flag the zero byte, which pads the last block.
 #[inline(always)]
-fn chunk_bits(chunk: &[u8], class: impl Fn(Block) -> Flags) -> u64 {
+fn chunk_bits2(
+    chunk: &[u8],
+    class: impl Fn(Block) -> Flags,
+    class2: impl Fn(Block) -> Flags,
+) -> (u64, u64) {
     let chunk = &chunk[..chunk.len().min(64)];
     let mut m = 0u64;
+    let mut m2 = 0u64;
     let mut blocks = chunk.chunks_exact(16);
     let mut k = 0;
     for c in blocks.by_ref() {
         if let Ok(c) = <&[u8; 16]>::try_from(c) {
-            m |= u64::from(class(Block::new(c)).bits()) << k;
+            let blk = Block::new(c);
+            m |= u64::from(class(blk).bits()) << k;
+            m2 |= u64::from(class2(blk).bits()) << k;
         }
         k += 16;
     }
@@ -125,9 +138,11 @@ fn chunk_bits(chunk: &[u8], class: impl Fn(Block) -> Flags) -> u64 {
         // Here `k <= 48`; the zero padding is not flagged.
         let mut pad = [0u8; 16];
         pad[..rest.len()].copy_from_slice(rest);
-        m |= u64::from(class(Block::new(&pad)).bits()) << k;
+        let blk = Block::new(&pad);
+        m |= u64::from(class(blk).bits()) << k;
+        m2 |= u64::from(class2(blk).bits()) << k;
     }
-    m
+    (m, m2)
 }
 
 #[cfg(test)]
@@ -194,7 +209,7 @@ mod tests {
     }
 
     #[test]
-    fn letter_and_word_bits_mark_their_bytes() {
+    fn letter_word_and_backslash_bits_mark_their_bytes() {
         let all: Vec<u8> = (0u8..=255).collect();
         for chunk in all
             .chunks(64)
@@ -205,11 +220,16 @@ mod tests {
             let want = chunk.iter().enumerate().take(64).fold(0u64, |m, (k, c)| {
                 m | u64::from(c.is_ascii_alphabetic()) << k
             });
-            assert_eq!(letter_bits(chunk), want);
+            let bs = chunk
+                .iter()
+                .enumerate()
+                .take(64)
+                .fold(0u64, |m, (k, c)| m | u64::from(*c == b'\\') << k);
+            assert_eq!(letter_and_backslash_bits(chunk), (want, bs));
             let want = chunk.iter().enumerate().take(64).fold(0u64, |m, (k, c)| {
                 m | u64::from(c.is_ascii_alphanumeric() || *c == b'_') << k
             });
-            assert_eq!(word_bits(chunk), want);
+            assert_eq!(word_and_backslash_bits(chunk), (want, bs));
         }
     }
 }

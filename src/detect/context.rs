@@ -1,7 +1,7 @@
 //! Context words: cues that make an ambiguous match believable ("SSN" before nine digits) or
 //! doubtful ("order", "tracking", "ISBN").
 
-use super::{ceil_char_boundary, floor_char_boundary, is_word_byte};
+use super::{ceil_char_boundary, escape_letter, floor_char_boundary, is_word_byte};
 
 /// A set of cue words, matched ASCII case-insensitively as whole words.
 ///
@@ -100,11 +100,23 @@ impl Cues {
         let mut i = lo;
         while i < hi {
             let n = (hi - i).min(64);
-            let w = crate::block::word_bits(&b[i..i + n]);
+            let (w, bs) = crate::block::word_and_backslash_bits(&b[i..i + n]);
             // Word starts: word bytes after a byte that is not one (before the chunk, the
             // byte before it in the text).
-            let before = u64::from(i > 0 && is_word_byte(b[i - 1]));
+            let before = u64::from(i > 0 && is_word_byte(b[i - 1]) && !escape_letter(b, i - 1));
             let mut cand = w & !(w << 1 | before);
+            // A word that starts with an escape's letter (`\nNPI`) also starts after it.
+            let esc = cand & (bs << 1 | u64::from(i > 0 && b[i - 1] == b'\\'));
+            if esc != 0 {
+                let mut e = esc;
+                while e != 0 {
+                    let k = e.trailing_zeros() as usize;
+                    e &= e - 1;
+                    if escape_letter(b, i + k) {
+                        cand |= (1u64 << k << 1) & w;
+                    }
+                }
+            }
             if self.any_start {
                 let in_chunk = if n == 64 { u64::MAX } else { (1 << n) - 1 };
                 cand |= !w & in_chunk;
@@ -195,7 +207,7 @@ mod tests {
                 !w.is_empty()
                     && e <= hi
                     && b[p..e].eq_ignore_ascii_case(w)
-                    && !(is_word_byte(w[0]) && p > 0 && word(p - 1))
+                    && !(is_word_byte(w[0]) && p > 0 && word(p - 1) && !escape_letter(b, p - 1))
                     && !(is_word_byte(w[w.len() - 1]) && word(e))
             })
         })
@@ -248,6 +260,7 @@ mod tests {
                 proptest::sample::select(WORDS.to_vec()).prop_map(|w| w.to_uppercase()),
                 "[a-zA-Z0-9_ #.:\\-]{0,4}",
                 Just("é".to_string()),
+                proptest::sample::select(vec!["\\", "\\n", "\\\\n", "\\t"]).prop_map(String::from),
             ], 0..40),
             lo in 0usize..200,
             len in 0usize..200,

@@ -302,10 +302,11 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// True when the byte at `i` is an ASCII letter, digit or `_` (false out of bounds).
+    /// True when the byte at `i` is an ASCII letter, digit or `_` (false out of bounds), and not
+    /// the letter of an escape ([`escape_letter`]: `\t4111…` in a JSON string read raw).
     #[inline]
     pub(crate) fn word_at(&self, i: usize) -> bool {
-        self.bytes.get(i).is_some_and(|b| is_word_byte(*b))
+        self.bytes.get(i).is_some_and(|b| is_word_byte(*b)) && !escape_letter(self.bytes, i)
     }
 
     /// True when one of `cues` occurs as a whole word in the `CONTEXT_BEFORE` bytes before
@@ -318,6 +319,16 @@ impl<'a> Cx<'a> {
     pub(crate) fn cue_before(&self, cues: &context::Cues, start: usize, before: usize) -> bool {
         cues.near(self.text, start, start, before, 0)
     }
+}
+
+/// True when the byte at `i` is the letter of a backslash escape: the `n` of `\n`, the `t` of
+/// `\t`, the `r` of `\r`. JSON bodies and escaped strings read raw (`"…\nMRN: 123…"`) put
+/// those letters right before words and values; they separate, like the whitespace they stand
+/// for. (An escaped backslash before the letter, `\\n`, is read the same way: rare, and a
+/// separator there costs nothing.)
+#[inline(always)]
+pub(crate) fn escape_letter(b: &[u8], i: usize) -> bool {
+    i > 0 && b.get(i - 1) == Some(&b'\\') && matches!(b.get(i), Some(b'n' | b't' | b'r'))
 }
 
 /// ASCII letter, digit or underscore.
@@ -436,5 +447,46 @@ pub(crate) mod testing {
                 )
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::escape_letter;
+    use super::testing::found;
+    use crate::Kind;
+
+    #[test]
+    fn escape_letters() {
+        let b = br"a\nb \tc \\d n \r";
+        let got: Vec<usize> = (0..b.len()).filter(|&i| escape_letter(b, i)).collect();
+        assert_eq!(got, [2, 6, 16]);
+        assert!(!escape_letter(b"n", 0));
+    }
+
+    /// A JSON body read raw: `\n` and `\t` escapes, and `\"` around keys and values, separate
+    /// labels and values as the characters they stand for do.
+    #[test]
+    fn json_escaped_text_read_raw() {
+        let body = r#"{"content":"Discharge summary\nMRN: 7196460\nNPI 2159251018\nSSN : 372-92-8030\nAccount number : 495272519\npassword = C5z~mGfmbapgOoZ\n\n[smtp]\njane@corp.example\n576\t4365679478495643\t03/29"}"#;
+        for (kind, want) in [
+            (Kind::MRN, "7196460"),
+            (Kind::NPI, "2159251018"),
+            (Kind::US_SSN, "372-92-8030"),
+            (Kind::BANK_ACCOUNT, "495272519"),
+            (Kind::PASSWORD, "C5z~mGfmbapgOoZ"),
+            (Kind::EMAIL, "jane@corp.example"),
+            (Kind::CREDIT_CARD, "4365679478495643"),
+        ] {
+            assert_eq!(found(kind, body), [want], "{kind}");
+        }
+        let nested =
+            r#"{"arguments": "{\"mrn\": \"23078470\", \"date_of_birth\": \"1972-06-17\"}"}"#;
+        assert_eq!(found(Kind::MRN, nested), ["23078470"]);
+        assert_eq!(found(Kind::DATE_OF_BIRTH, nested), ["1972-06-17"]);
+        // A decorator after an escaped newline is no address.
+        assert!(found(Kind::EMAIL, r"x\n@pytest.fixture\ndef").is_empty());
+        // Letters glued to a value still glue: `\x`, and `n` after a plain letter.
+        assert!(found(Kind::CREDIT_CARD, r"id:n4365679478495643").is_empty());
     }
 }

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use super::{is_word_byte, priority, Cx, Detect, DigitRun, Hit, Trigger};
+use super::{escape_letter, is_word_byte, priority, Cx, Detect, DigitRun, Hit, Trigger};
 use super::{SCORE_CONFIRMED, SCORE_STRONG, SCORE_WEAK, SCORE_WITH_CUE};
 use crate::finding::Kind;
 
@@ -193,8 +193,12 @@ impl Detect for Email {
         if s > 0 && at - s > LOCAL_MAX {
             return at + 1; // too long to be a local part
         }
-        // Trim leading dots and quotes; the local part must start with a letter or digit.
+        // Trim leading dots and quotes; the local part must start with a letter or digit. The
+        // letter of an escape (`\njane@…` in a JSON string read raw) is a separator.
         while s < at && !b[s].is_ascii_alphanumeric() && b[s] != b'_' {
+            s += 1;
+        }
+        if escape_letter(b, s) {
             s += 1;
         }
         if s == at || b[at - 1] == b'.' || b[s..at].windows(2).any(|w| w == b"..") {
@@ -453,44 +457,55 @@ impl WordCues {
         while i > 0 && i < hi && b[i - 1].is_ascii_alphabetic() && b[i].is_ascii_alphabetic() {
             i += 1;
         }
+        // A cue glued to a digit, or followed by `_`, is part of an identifier; tested only for
+        // the rare word that is a cue. The last word of a snake_case key names its value
+        // (`app_version=`, `home_phone:`). A possessive ("the patient's wife") names an owner,
+        // not what the value is. A label of a dotted name (`jane@globex.example.net`,
+        // `example.com`) is part of an address, not a word of the sentence.
+        let glued = |s: usize, e: usize| {
+            (s > 0 && b[s - 1].is_ascii_digit())
+                || (s > 1 && matches!(b[s - 1], b'.' | b'@') && b[s - 2].is_ascii_alphanumeric())
+                || (b.get(e) == Some(&b'.') && b.get(e + 1).is_some_and(u8::is_ascii_alphabetic))
+                || b.get(e).is_some_and(|c| c.is_ascii_digit() || *c == b'_')
+                || (b.get(e) == Some(&b'\'')
+                    && b.get(e + 1).is_some_and(|c| c | 0x20 == b's')
+                    && !b.get(e + 2).is_some_and(u8::is_ascii_alphanumeric))
+        };
         while i < hi {
             let n = (hi - i).min(64);
-            let m = crate::block::letter_bits(&b[i..i + n]);
+            let (m, bs) = crate::block::letter_and_backslash_bits(&b[i..i + n]);
             // Letters after a non-letter; at the chunk start that is the byte before it, which
             // the skip above (or the previous chunk) has seen.
             let before = u64::from(i > 0 && b[i - 1].is_ascii_alphabetic());
             let mut starts = m & !(m << 1 | before);
+            // The end of the word that starts at bit `k`.
+            let word_end = |k: usize| {
+                let e = i + k + (m >> k).trailing_ones() as usize;
+                if e == i + n {
+                    // The word reaches the chunk's end: it may go on, past `hi` too.
+                    e + b[e..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .count()
+                } else {
+                    e
+                }
+            };
+            // Words right after a backslash: `\nphone` holds the word after the escape's letter.
+            let mut escaped = starts & (bs << 1 | u64::from(i > 0 && b[i - 1] == b'\\'));
             while starts != 0 {
                 let k = starts.trailing_zeros() as usize;
                 starts &= starts - 1;
-                let s = i + k;
-                let mut e = s + (m >> k).trailing_ones() as usize;
-                if e == i + n {
-                    // The word reaches the chunk's end: it may go on, past `hi` too.
-                    e += b[e..]
-                        .iter()
-                        .take_while(|c| c.is_ascii_alphabetic())
-                        .count();
+                let (s, e) = (i + k, word_end(k));
+                if self.has(&b[s..e]) && !glued(s, e) {
+                    return true;
                 }
-                // A cue glued to a digit, or followed by `_`, is part of an identifier; tested
-                // only for the rare word that is a cue. The last word of a snake_case key
-                // names its value (`app_version=`, `home_phone:`).
-                // A possessive ("the patient's wife") names an owner, not what the value is.
-                // A label of a dotted name (`jane@globex.example.net`, `example.com`) is part
-                // of an address, not a word of the sentence.
-                let glued = || {
-                    (s > 0 && b[s - 1].is_ascii_digit())
-                        || (s > 1
-                            && matches!(b[s - 1], b'.' | b'@')
-                            && b[s - 2].is_ascii_alphanumeric())
-                        || (b.get(e) == Some(&b'.')
-                            && b.get(e + 1).is_some_and(u8::is_ascii_alphabetic))
-                        || b.get(e).is_some_and(|c| c.is_ascii_digit() || *c == b'_')
-                        || (b.get(e) == Some(&b'\'')
-                            && b.get(e + 1).is_some_and(|c| c | 0x20 == b's')
-                            && !b.get(e + 2).is_some_and(u8::is_ascii_alphanumeric))
-                };
-                if self.has(&b[s..e]) && !glued() {
+            }
+            while escaped != 0 {
+                let k = escaped.trailing_zeros() as usize;
+                escaped &= escaped - 1;
+                let (s, e) = (i + k + 1, word_end(k));
+                if s < e && escape_letter(b, s - 1) && self.has(&b[s..e]) && !glued(s, e) {
                     return true;
                 }
             }
@@ -582,6 +597,10 @@ static PHONE_CUES: Lazy<WordCues> = Lazy::new(|| {
         "signal",
         "telegram",
         "reached",
+        // "Member Services (617) …", "Customer service: 1-800-…", "(TTY 711)".
+        "service",
+        "services",
+        "tty",
         // German, French, Spanish, Italian, Dutch, Portuguese (accented words such as
         // "téléphone" and "teléfono" hold "phone" and "tel" as ASCII words).
         "telefon",
@@ -2504,6 +2523,11 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
     while s < end && !word_letter(b[s]) {
         s += 1;
     }
+    // An escaped newline or tab before the word ("\\nMRN: …" in a JSON string) separates it.
+    let escaped = s + 1 < end && escape_letter(b, s);
+    if escaped {
+        s += 1;
+    }
     // CJK text has no spaces: a word ending in a non-ASCII letter starts after the last
     // full-width punctuation mark ("…5678，出生日期").
     let cut = b[end - 1] >= 0x80 && {
@@ -2513,7 +2537,10 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
         cut
     };
     if s == end
-        || !cut && s > 0 && (word_letter(b[s - 1]) || b[s - 1].is_ascii_digit() || b[s - 1] == b'_')
+        || !cut
+            && !escaped
+            && s > 0
+            && (word_letter(b[s - 1]) || b[s - 1].is_ascii_digit() || b[s - 1] == b'_')
     {
         return None;
     }
@@ -2550,7 +2577,7 @@ static LABEL_PUNCT: [u8; 256] = byte_table!(|b| match b {
     b'#' => 2,
     0x93 | 0x94 | 0x9A => 3,
     b' ' | b'\t' | b'\n' | b'\r' | b':' | b'=' | b'"' | b'\'' | b'|' | b'*' | b'(' | b')'
-    | b'[' | b']' | b'<' | b'>' | b',' | b'`' | b'-' | b'.' | b'{' | b'}' => 1,
+    | b'[' | b']' | b'<' | b'>' | b',' | b'`' | b'-' | b'.' | b'{' | b'}' | b'\\' => 1,
     _ => 0,
 });
 
@@ -3957,6 +3984,7 @@ mod label_tests {
                     | b'.'
                     | b'{'
                     | b'}'
+                    | b'\\'
             );
             let multi = matches!(c, 0x93 | 0x94 | 0x9A);
             assert_eq!(LABEL_PUNCT[usize::from(c)] == 3, multi, "{c}");
@@ -4025,6 +4053,19 @@ mod cue_tests {
             if !glued && WORDS.iter().any(|c| c.as_bytes().eq_ignore_ascii_case(w)) {
                 return true;
             }
+            // After an escape's letter (`\\nphone`) the word starts again.
+            let escaped =
+                i > s + 1 && matches!(b[s], b'n' | b't' | b'r') && s > 0 && b[s - 1] == b'\\';
+            let glued_after = b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_')
+                || (b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
+            if escaped
+                && !glued_after
+                && WORDS
+                    .iter()
+                    .any(|c| c.as_bytes().eq_ignore_ascii_case(&b[s + 1..i]))
+            {
+                return true;
+            }
         }
         false
     }
@@ -4038,7 +4079,7 @@ mod cue_tests {
                     "ssn", "SSN", "x", "ab", "mobile", "a", "Z",
                 ])
                 .prop_map(|w| w.as_bytes().to_vec()),
-                3 => prop::sample::select(vec![" ", ": ", "_", "1", "-", "\n", "é", "9_", ".", "@"])
+                3 => prop::sample::select(vec![" ", ": ", "_", "1", "-", "\n", "é", "9_", ".", "@", "\\", "\\n", "\\\\n"])
                     .prop_map(|w| w.as_bytes().to_vec()),
                 1 => "[a-zA-Z]{1,80}".prop_map(String::into_bytes),
                 1 => proptest::collection::vec(any::<u8>(), 0..4),
@@ -4139,6 +4180,11 @@ mod word_before_tests {
         while s < end && !word_letter(b[s]) {
             s += 1;
         }
+        // The letter of an escape (`\\nMRN`) before a longer word separates.
+        let escaped = s + 1 < end && escape_letter(b, s);
+        if escaped {
+            s += 1;
+        }
         // CJK punctuation inside a word that ends in a non-ASCII byte: the word starts after it.
         let mut cut = false;
         if s < end && b[end - 1] >= 0x80 {
@@ -4154,6 +4200,7 @@ mod word_before_tests {
         }
         if s == end
             || (!cut
+                && !escaped
                 && s > 0
                 && (word_letter(b[s - 1]) || b[s - 1].is_ascii_digit() || b[s - 1] == b'_'))
         {
@@ -4180,7 +4227,7 @@ mod word_before_tests {
         fn word_before_matches_old(
             parts in proptest::collection::vec(prop_oneof![
                 4 => "[a-zA-Z]{1,12}",
-                2 => prop::sample::select(vec![".", "/", "_", "-", " ", ":", "#", "1", "é", "\n", "，", "出生", "。"]).prop_map(String::from),
+                2 => prop::sample::select(vec![".", "/", "_", "-", " ", ":", "#", "1", "é", "\n", "，", "出生", "。", "\\", "\\n", "n"]).prop_map(String::from),
                 1 => "[a-z]{14,30}",
                 1 => any::<char>().prop_map(String::from),
             ], 0..10),

@@ -33,7 +33,9 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use super::super::{priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE};
+use super::super::{
+    escape_letter, priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE,
+};
 use super::tokens::has_vendor_prefix;
 use super::{is_placeholder, run_end};
 use crate::finding::Kind;
@@ -730,7 +732,11 @@ fn read_value(b: &[u8], mut i: usize) -> Option<(usize, usize, bool)> {
             let e = run_end(b, s, MAX_VALUE, |c| {
                 c > b' ' && c != 0x7f && !matches!(c, b'"' | b'\'' | b'`' | b',' | b';' | b'<')
             });
-            let mut e = e;
+            // An escaped newline or tab (`pw\nnext_key=…` in a JSON string read raw) ends it.
+            let mut e = memchr::memchr_iter(b'\\', &b[s..e])
+                .map(|k| s + k)
+                .find(|&k| escape_letter(b, k + 1))
+                .unwrap_or(e);
             while e > s && matches!(b[e - 1], b')' | b']' | b'}' | b'.' | b'>' | b'?' | b':') {
                 e -= 1;
             }
@@ -1764,6 +1770,10 @@ impl Detect for Assigned {
         let mut ns = hit.start;
         while !spaced_name && ns > 0 && hit.start - ns < MAX_NAME && name_byte(b[ns - 1]) {
             ns -= 1;
+        }
+        // `\npassword = …` in a JSON string read raw: the escape's letter is no part of the name.
+        if ns < hit.start && escape_letter(b, ns) {
+            ns += 1;
         }
         let ne = if spaced_name {
             hit.end
