@@ -311,6 +311,17 @@ pub(crate) const MICR_TRANSIT: &[u8; 3] = b"\xE2\x91\x86";
 /// The MICR on-us symbol `⑈` (U+2448) in UTF-8: it ends the account number on a check.
 pub(crate) const MICR_ON_US: &[u8; 3] = b"\xE2\x91\x88";
 
+/// `b[s..e]` is a routing number as OCR writes a MICR line in ASCII: `A306770623A`, the transit
+/// symbol read as `A` on both sides of nine digits, with no letter or digit around it.
+pub(crate) fn micr_ascii_transit(b: &[u8], s: usize, e: usize) -> bool {
+    e == s + 11
+        && b.get(s) == Some(&b'A')
+        && b.get(e - 1) == Some(&b'A')
+        && b[s + 1..e - 1].iter().all(u8::is_ascii_digit)
+        && !(s > 0 && b[s - 1].is_ascii_alphanumeric())
+        && !b.get(e).is_some_and(u8::is_ascii_alphanumeric)
+}
+
 static ABA_CUES: Lazy<Cues> = Lazy::new(|| {
     Cues::new([
         "routing",
@@ -357,8 +368,10 @@ fn nacha(cx: &mut Cx<'_>, run: &DigitRun) {
             .get(r..r + 9)
             .is_some_and(crate::validate::aba_routing)
     };
-    // The header's `101 ` joins the digits that follow into one run.
-    if b[s..].starts_with(b"101 ") && line_start(s) && run.groups == 2 {
+    // The header's `101 ` joins the digits that follow into one run. The immediate destination
+    // (` ` and a routing number) follows; so does the immediate origin, which is a routing
+    // number too when it is written the same way (` ` and nine digits that pass the checksum).
+    if b[s..].starts_with(b"101 ") && line_start(s) && run.groups >= 2 {
         if wide(s) && routing(s + 4) {
             cx.emit(
                 Kind::ABA_ROUTING,
@@ -367,6 +380,15 @@ fn nacha(cx: &mut Cx<'_>, run: &DigitRun) {
                 SCORE_WITH_CUE,
                 priority::CHECKSUMMED,
             );
+            if b.get(s + 13) == Some(&b' ') && routing(s + 14) {
+                cx.emit(
+                    Kind::ABA_ROUTING,
+                    s + 14,
+                    s + 23,
+                    SCORE_WITH_CUE,
+                    priority::CHECKSUMMED,
+                );
+            }
         }
         return;
     }
@@ -426,14 +448,18 @@ impl Detect for AbaRouting {
 
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let run = &hit.run;
-        if run.digits > 9 && run.groups <= 2 {
+        if run.digits > 9 && run.groups <= 3 {
             nacha(cx, run);
             return run.end;
         }
-        if run.digits != 9 || !run.is_standalone() {
+        let b = cx.bytes;
+        let ascii_micr = run.digits == 9
+            && run.groups == 1
+            && run.start > 0
+            && micr_ascii_transit(b, run.start - 1, run.end + 1);
+        if run.digits != 9 || !(run.is_standalone() || ascii_micr) {
             return run.end;
         }
-        let b = cx.bytes;
         if run.groups != 1 {
             let gs = Groups::of(b, run);
             let ok = gs.len() == 3
@@ -454,7 +480,7 @@ impl Detect for AbaRouting {
         }
         // A check's MICR line brackets the routing number with the transit symbol:
         // `⑆111000614⑆ 8157096337⑈`.
-        let micr = run.start >= 3 && b[run.start - 3..run.start] == *MICR_TRANSIT;
+        let micr = ascii_micr || run.start >= 3 && b[run.start - 3..run.start] == *MICR_TRANSIT;
         let score = if micr || cx.cue_near(&ABA_CUES, run.start, run.end) {
             SCORE_CONFIRMED
         } else {
@@ -554,6 +580,12 @@ mod tests {
         assert_eq!(found(Kind::BANK_ACCOUNT, &file), ["44120938817"]);
         // A short line, a failed checksum: no record.
         assert!(found(Kind::BANK_ACCOUNT, "62202100002144120938817 0000125000").is_empty());
+        // An immediate origin written as a routing number (` ` and nine digits) is one too.
+        let header = pad("101 032143595 0150749792511100830A094101FIRST PRAIRIE BANK     LAKESIDE");
+        assert_eq!(
+            found(Kind::ABA_ROUTING, &header),
+            ["032143595", "015074979"]
+        );
     }
 
     #[test]
@@ -586,6 +618,14 @@ mod tests {
             found(Kind::BANK_ACCOUNT, micr),
             ["8157096337", "8157096337"]
         );
+        // OCR writes the symbols as letters: `A` transit, `C` on-us.
+        let ocr = "C2234C A306770623A 96101176014C\n";
+        assert_eq!(found(Kind::ABA_ROUTING, ocr), ["306770623"]);
+        assert_eq!(found(Kind::BANK_ACCOUNT, ocr), ["96101176014"]);
+        for t in ["XA306770623A", "A306770623AB", "A306770623B 96101176014C"] {
+            assert!(found(Kind::ABA_ROUTING, t).is_empty(), "{t}");
+            assert!(found(Kind::BANK_ACCOUNT, t).is_empty(), "{t}");
+        }
         assert!(found(Kind::ABA_ROUTING, "routing 121000359").is_empty());
         assert!(found(Kind::ABA_ROUTING, "routing 421042111").is_empty());
         for (t, want) in [

@@ -163,6 +163,17 @@ static NPI_CUES: Lazy<Cues> = Lazy::new(|| {
         "billing provider",
         "physician",
         "taxonomy",
+        // Keys in JSON, YAML and code, where `_` glues the words into one.
+        "npi_number",
+        "npi_no",
+        "provider_npi",
+        "prescriber_npi",
+        "rendering_npi",
+        "referring_npi",
+        "attending_npi",
+        "ordering_npi",
+        "billing_npi",
+        "pcp_npi",
     ])
 });
 
@@ -220,16 +231,21 @@ impl Detect for Npi {
         if body.all(|c| Some(c) == first) {
             return run.end;
         }
-        // HL7 PV1-7/8/9/17 (attending, referring, consulting, admitting doctor): an XCN whose
-        // first component is the provider's id, `|1234567893^DOE^JANE|`.
+        // HL7 PV1-7/8/9/17 (attending, referring, consulting, admitting doctor), OBR-16 and
+        // ORC-12 (ordering provider): an XCN whose first component is the provider's id,
+        // `|1234567893^DOE^JANE|`.
         let hl7_doctor = run.start > 0
             && b[run.start - 1] == b'|'
             && b.get(run.end) == Some(&b'^')
             && matches!(
                 super::pii::hl7_field(b, run.start),
-                Some((b"PV1", 7 | 8 | 9 | 17))
+                Some((b"PV1", 7 | 8 | 9 | 17) | (b"OBR", 16) | (b"ORC", 12))
             );
-        let score = if hl7_doctor || cx.cue_near(&NPI_CUES, run.start, run.end) {
+        // C-CDA: `<id extension="1234567893" root="2.16.840.1.113883.4.6"/>`.
+        let cda = run.start > 0
+            && b[run.start - 1] == b'"'
+            && super::pii::cda_root(b, run.start, run.end) == Some(super::pii::CDA_NPI_ROOT);
+        let score = if hl7_doctor || cda || cx.cue_near(&NPI_CUES, run.start, run.end) {
             SCORE_CONFIRMED
         } else {
             SCORE_WEAK
@@ -425,18 +441,33 @@ mod tests {
             ("Provider identifier 1245319599", "1245319599"),
             ("npi 1234-567-893", "1234-567-893"),
             ("Prescriber NPI 1234 567 893.", "1234 567 893"),
+            ("prescriber_npi: 1245319599\n", "1245319599"),
+            (
+                "OBR|1|123|456|CBC^CBC PANEL^LN|||20241216232200|||||||||1245319599^DOE^JANE|||",
+                "1245319599",
+            ),
+            (
+                "<id extension=\"1245319599\" root=\"2.16.840.1.113883.4.6\"/>",
+                "1245319599",
+            ),
+            (
+                "<id root=\"2.16.840.1.113883.4.6\" extension=\"1245319599\"/>",
+                "1245319599",
+            ),
         ] {
             assert_eq!(found(Kind::NPI, t), [want], "{t}");
         }
         for t in [
-            "1234567893",        // no cue
-            "NPI: 1234567890",   // checksum
-            "NPI: 3234567893",   // prefix
-            "NPI: 12345678934",  // length
-            "NPI: x1234567893",  // glued
+            "1234567893",                                                     // no cue
+            "NPI: 1234567890",                                                // checksum
+            "NPI: 3234567893",                                                // prefix
+            "NPI: 12345678934",                                               // length
+            "NPI: x1234567893",                                               // glued
             "NPI: 1111111112",   // one repeated digit (the checksum holds)
             "NPI: 2222222228",   // one repeated digit (the checksum holds)
             "NPI: 2222-222-228", // one repeated digit, grouped
+            "<id extension=\"1245319599\" root=\"2.16.840.1.113883.19.5\"/>", // another OID
+            "OBR|1|1245319599^DOE^JANE|", // OBR-2, a placer order number
         ] {
             assert!(found(Kind::NPI, t).is_empty(), "{t}");
         }

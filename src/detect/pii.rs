@@ -1221,11 +1221,18 @@ impl Detect for SsnItin {
             // Bare nine digits are common in logs: their cue must come just before them.
             let cued = if sep == 0 {
                 cues.before(b, s, 32)
-                    // HL7 PID-19, the patient's SSN.
+                    // HL7 PID-19, the patient's SSN, or an identifier of type `SS`
+                    // (`|…^MR~123456789^^^SSA^SS|`).
                     || kind == Kind::US_SSN
                         && s > 0
-                        && b[s - 1] == b'|'
-                        && hl7_field(b, s) == Some((b"PID", 19))
+                        && matches!(b[s - 1], b'|' | b'~')
+                        && (hl7_field(b, s) == Some((b"PID", 19))
+                            || hl7_type_code(b, e) == Some(&b"SS"[..]))
+                    // C-CDA: `<id extension="123456789" root="2.16.840.1.113883.4.1"/>`.
+                    || kind == Kind::US_SSN
+                        && s > 0
+                        && b[s - 1] == b'"'
+                        && cda_root(b, s, e) == Some(CDA_SSN_ROOT)
             } else {
                 cues.near(b, s, e)
             };
@@ -2855,6 +2862,12 @@ fn hl7_label(b: &[u8], s: usize) -> Option<Label> {
             return label;
         }
     }
+    identifier_type(hl7_type_code(b, e)?)
+}
+
+/// The identifier type code (CX.5) of the HL7 identifier whose first component ends at `e`
+/// (`00771234^^^MGH^MR`: `MR`), reading at most 64 bytes on.
+pub(crate) fn hl7_type_code(b: &[u8], e: usize) -> Option<&[u8]> {
     if b.get(e) != Some(&b'^') {
         return None;
     }
@@ -2870,7 +2883,7 @@ fn hl7_label(b: &[u8], s: usize) -> Option<Label> {
     }
     let t = i + 1;
     let te = t + b.get(t..lim)?.iter().position(end)?;
-    identifier_type(&b[t..te])
+    Some(&b[t..te])
 }
 
 /// The label that an identifier type code (HL7 table 0203, used by HL7 v2 and FHIR) gives its
@@ -2878,7 +2891,7 @@ fn hl7_label(b: &[u8], s: usize) -> Option<Label> {
 /// subscriber number, `PPN` a passport number.
 fn identifier_type(code: &[u8]) -> Option<Label> {
     match code {
-        b"MR" => Some(Label::Mrn),
+        b"MR" | b"MRN" => Some(Label::Mrn),
         b"PI" | b"PT" => Some(Label::Patient),
         b"MB" | b"SN" => Some(Label::Insurance),
         b"PPN" => Some(Label::Passport),
@@ -2898,7 +2911,61 @@ fn fhir_label(b: &[u8], s: usize) -> Option<Label> {
     if s < 9 || b[s - 1] != b'"' {
         return None;
     }
-    fhir_identifier_label(b, s)
+    fhir_identifier_label(b, s).or_else(|| cda_label(b, s))
+}
+
+/// The OID of HL7's US Social Security numbers, as a C-CDA `<id root="…">`.
+pub(crate) const CDA_SSN_ROOT: &[u8] = b"2.16.840.1.113883.4.1";
+/// The OID of NPIs, as a C-CDA `<id root="…">`.
+pub(crate) const CDA_NPI_ROOT: &[u8] = b"2.16.840.1.113883.4.6";
+
+/// The `root` OID of the C-CDA (HL7 XML) `<id extension="…" root="…"/>` whose extension is the
+/// value at `s..e`: `2.16.840.1.113883.4.1` for an SSN, `…4.6` for an NPI. The tag is read at
+/// most 160 bytes each way; `root` may come before or after `extension`.
+pub(crate) fn cda_root(b: &[u8], s: usize, e: usize) -> Option<&[u8]> {
+    if s < 11 || &b[s - 11..s] != b"extension=\"" || b.get(e) != Some(&b'"') {
+        return None;
+    }
+    let lo = s.saturating_sub(160);
+    let open = lo + b[lo..s].iter().rposition(|c| matches!(c, b'<' | b'>'))?;
+    let hi = b.len().min(e + 160);
+    let close = e + b[e..hi].iter().position(|c| matches!(c, b'<' | b'>'))?;
+    if b[open] != b'<' || b[close] != b'>' {
+        return None;
+    }
+    let tag = &b[open..close];
+    let r = tag.windows(7).position(|w| w == b" root=\"")? + 7;
+    let re = r + tag[r..].iter().position(|c| *c == b'"')?;
+    Some(&tag[r..re])
+}
+
+/// The label that C-CDA markup gives the quoted value at `s`: a `<birthTime value="…"/>` is the
+/// patient's date of birth; the first `<id extension="…">` of a `<patientRole>` (unless its root
+/// is the SSN's) is the medical record number.
+#[inline]
+fn cda_label(b: &[u8], s: usize) -> Option<Label> {
+    // Both `value="` and `extension="` end with `="`; JSON's `": "` does not.
+    if s < 2 || b[s - 2] != b'=' {
+        return None;
+    }
+    cda_attribute_label(b, s)
+}
+
+/// [`cda_label`] past its first check.
+#[cold]
+#[inline(never)]
+fn cda_attribute_label(b: &[u8], s: usize) -> Option<Label> {
+    if b[..s].ends_with(b"<birthTime value=\"") {
+        return Some(Label::Birth);
+    }
+    let e = s + b[s..].iter().take(24).position(|c| *c == b'"')?;
+    let root = cda_root(b, s, e)?;
+    if root == CDA_SSN_ROOT || root == CDA_NPI_ROOT {
+        return None;
+    }
+    let open = b[..s].iter().rposition(|c| *c == b'<')?;
+    let before = b[open.saturating_sub(64)..open].trim_ascii_end();
+    before.ends_with(b"<patientRole>").then_some(Label::Mrn)
 }
 
 /// [`fhir_label`] past its first check.
@@ -2961,10 +3028,10 @@ fn fhir_identifier_label(b: &[u8], s: usize) -> Option<Label> {
     None
 }
 
-/// The segment (`PID`, `IN1`, `GT1` or `PV1`) and field number of the HL7 field that starts at `s`
+/// The segment (`PID`, `IN1`, `GT1`, `PV1`, `OBR` or `ORC`) and field number of the HL7 field that starts at `s`
 /// (after its `|`), when the segment starts at most 512 bytes back on the same line.
 pub(crate) fn hl7_field(b: &[u8], s: usize) -> Option<(&'static [u8; 3], usize)> {
-    const SEGMENTS: [&[u8; 3]; 4] = [b"PID", b"IN1", b"GT1", b"PV1"];
+    const SEGMENTS: [&[u8; 3]; 6] = [b"PID", b"IN1", b"GT1", b"PV1", b"OBR", b"ORC"];
     let lo = s.saturating_sub(512);
     let (seg, id) = b[lo..s].windows(4).enumerate().rev().find_map(|(k, w)| {
         (w[3] == b'|')
@@ -3011,11 +3078,31 @@ static CLINICAL_WORDS: Lazy<WordCues> = Lazy::new(|| {
 
 /// On a check's MICR line the account number ends with the on-us symbol, `8157096337⑈`; a
 /// check number is bracketed by it (`⑈001187⑈`) and is not an account.
+/// OCR output writes the symbols as letters (`A` transit, `C` on-us): `C2234C A306770623A
+/// 96101176014C`, where the account follows the routing number's closing `A`.
+#[inline]
 fn micr_account(b: &[u8], s: usize, e: usize) -> Option<Label> {
     use crate::detect::financial::MICR_ON_US;
-    let after = b.get(e..e + 3) == Some(&MICR_ON_US[..]);
-    let before = s >= 3 && b[s - 3..s] == *MICR_ON_US;
-    (after && !before).then_some(Label::Account)
+    let ok = match b.get(e) {
+        Some(0xE2) => {
+            let after = b.get(e..e + 3) == Some(&MICR_ON_US[..]);
+            let before = s >= 3 && b[s - 3..s] == *MICR_ON_US;
+            after && !before
+        }
+        Some(b'C') => micr_ascii_account(b, s, e),
+        _ => false,
+    };
+    ok.then_some(Label::Account)
+}
+
+/// [`micr_account`] in OCR's ASCII: `A306770623A 96101176014C`.
+#[cold]
+#[inline(never)]
+fn micr_ascii_account(b: &[u8], s: usize, e: usize) -> bool {
+    !b.get(e + 1).is_some_and(u8::is_ascii_alphanumeric)
+        && s >= 12
+        && b[s - 1] == b' '
+        && crate::detect::financial::micr_ascii_transit(b, s - 12, s - 1)
 }
 
 /// Whether `v` has the shape of a value announced by `label` (never for [`Label::Birth`], whose
@@ -3146,9 +3233,17 @@ impl Detect for LabelledValues {
             }
             return run.end;
         }
-        let Some(e) = value_token(b, s, 24) else {
+        let Some(mut e) = value_token(b, s, 24) else {
             return run.end;
         };
+        // An OCR MICR line's account ends at its on-us `C` (see [`micr_account`]).
+        if label == Label::Account
+            && e == run.end + 1
+            && b[run.end] == b'C'
+            && micr_account(b, s, run.end).is_some()
+        {
+            e = run.end;
+        }
         // A date is no identifier ("I saw the patient on 2024-04-17").
         if label != Label::Birth
             && cx
@@ -3235,6 +3330,23 @@ mod tests {
 mod more_tests {
     use crate::detect::testing::{all, found};
     use crate::Kind;
+
+    #[test]
+    fn hl7_and_cda_identifiers() {
+        let hl7 = "PID|1||7066366^^^UNIVHLTH^MR~812865485^^^SSA^SS||DOE^JO||20010418|U|\r\
+                   PID|1||95393978^^^NORTHSHORE_MC^MRN||ROE^AL||19800101\r";
+        assert_eq!(found(Kind::US_SSN, hl7), ["812865485"]);
+        assert_eq!(found(Kind::MRN, hl7), ["7066366", "95393978"]);
+        let cda =
+            "<patientRole>\n  <id extension=\"E8636680\" root=\"2.16.840.1.113883.19.5.2\"/>\n  \
+                   <id extension=\"778860947\" root=\"2.16.840.1.113883.4.1\"/>\n  <patient>\n    \
+                   <birthTime value=\"19340407\"/>\n  </patient>\n</patientRole>\n\
+                   <encounter><id extension=\"44120938\" root=\"2.16.840.1.113883.19.5.7\"/>\
+                   <effectiveTime value=\"20230607\"/></encounter>";
+        assert_eq!(found(Kind::MRN, cda), ["E8636680"]);
+        assert_eq!(found(Kind::US_SSN, cda), ["778860947"]);
+        assert_eq!(found(Kind::DATE_OF_BIRTH, cda), ["19340407"]);
+    }
 
     #[test]
     fn phone_positives() {

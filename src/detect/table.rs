@@ -166,8 +166,7 @@ fn column_of(cell: &[u8]) -> Option<Col> {
         Col::Ssn
     } else if ends(&["npi"]) {
         Col::Npi
-    } else if is(&["routing", "aba", "rtn", "abarouting"]) || ends(&["routingnumber", "routingno"])
-    {
+    } else if is(&["aba", "rtn"]) || ends(&["routing", "routingnumber", "routingno"]) {
         Col::Routing
     } else if is(&["password", "passwd", "pwd", "pass", "passphrase"]) || ends(&["password"]) {
         Col::Password
@@ -1162,6 +1161,18 @@ mod tests {
         let prose = "Your password, secret and token are private.\nKeep them, please, safe.";
         assert!(found(Kind::PASSWORD, prose).is_empty());
         assert!(found(Kind::GENERIC_SECRET, prose).is_empty());
+    }
+
+    #[test]
+    fn qualified_routing_columns() {
+        let csv = "employee_id,full_name,bank_routing,bank_account,account_type,pct\n\
+                   39142,Kwame Nakashima,259277668,79351369039,CHK,25\n\
+                   28523,Ezra Vasquez-Rey,309459446,852173599092,SAV,50\n";
+        assert_eq!(found(Kind::ABA_ROUTING, csv), ["259277668", "309459446"]);
+        assert_eq!(
+            found(Kind::BANK_ACCOUNT, csv),
+            ["79351369039", "852173599092"]
+        );
     }
 
     #[test]

@@ -1486,6 +1486,20 @@ fn qualified_prose(b: &[u8], mut i: usize) -> Option<usize> {
     None
 }
 
+/// A payment platform's object id (Stripe's `tok_…`, `pm_…`, `cus_…`, `ch_…`): a reference to a
+/// tokenized card, a customer or a charge, which only the platform's secret key can use, and
+/// which logs print by design. Not a PaymentIntent's client secret (`pi_…_secret_…`).
+fn payment_object_id(v: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "tok_", "pm_", "pi_", "ch_", "cus_", "card_", "src_", "seti_", "txn_", "evt_", "req_",
+        "re_", "py_", "po_", "tr_", "sub_", "in_", "prod_", "price_",
+    ];
+    PREFIXES.iter().any(|p| {
+        v.strip_prefix(p)
+            .is_some_and(|id| id.len() >= 8 && id.bytes().all(|c| c.is_ascii_alphanumeric()))
+    })
+}
+
 /// A name that says "password" in full (`password`, `db_passwd`, `Passwort`, `passphrase`), not
 /// one that merely starts with `pass` (`pass`, `passport`, `bypass`): only those read a value
 /// in prose.
@@ -1822,6 +1836,9 @@ impl Detect for Assigned {
                 _ if sql => true,
                 Some(b'=' | b':' | b'!' | b'>' | b',' | b'v') => true,
                 Some(b'i' | b'I') => b.get(j + 1).is_some_and(|c| *c == b's' || *c == b'S'),
+                Some(b'w' | b'W') => b
+                    .get(j..j + 4)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"was ")),
                 Some(_) => {
                     j > ne
                         && (flag
@@ -1990,12 +2007,15 @@ impl Detect for Assigned {
         } else if spaced && line_start && aligned_pair(b, ns, ne) {
             // A listing of names and values in columns: `vault kv get`, CI variables.
             i
-        } else if rest.len() >= 3
-            && rest[..3].eq_ignore_ascii_case(b"is ")
-            && (class != Class::Password || password_name(name))
+        } else if let Some(n) = [&b"is "[..], b"was "]
+            .iter()
+            .find(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w))
+            .map(|w| w.len())
+            .filter(|_| class != Class::Password || password_name(name))
         {
+            // "my password is …", "my password was …".
             prose = true;
-            i + 3
+            i + n
         } else if let Some(v) = spaced
             .then(|| qualified_prose(b, i))
             .flatten()
@@ -2221,7 +2241,7 @@ impl Assigned {
         if class == Class::Header {
             class = Class::Generic;
         }
-        if has_vendor_prefix(v) {
+        if has_vendor_prefix(v) || payment_object_id(v) {
             return resume;
         }
         // A 40-character value under a `secret` name next to an AWS key id or an `aws` word.

@@ -468,6 +468,7 @@ fn passwords() {
         ("$password = 'g8^Kp2@vLq';", "g8^Kp2@vLq"),
         ("<password>Blue-Sky-742</password>", "Blue-Sky-742"),
         ("my wifi password is Zx9$wq4Tm if you need it", "Zx9$wq4Tm"),
+        ("I can't log in, my password was SD7OfEi1FWRGFmbxNvm and now", "SD7OfEi1FWRGFmbxNvm"),
         (
             "The new password for the test server is Falcon*5162cobalt - do not share.",
             "Falcon*5162cobalt",
@@ -612,6 +613,8 @@ fn password_hard_negatives() {
         "Password: required (min 12 chars)",
         "The password is incorrect.",
         "The password for the account is incorrect.",
+        "INFO settle batch=076055 last4=2897 token=tok_adqLCB3VLrxrafQQsCEtXLBf",
+        "auth ok token=tok_Q5BlguGUoKpdPG3sVro5aEkW pm=pm_A8KndLxUXjlD5pNc6zJ9dHGj",
         "The password for user 5 is stored in vault",
         "Reset password for account 12345 is complete",
         "The password for prod. It is Xyz12345 per the ticket",
