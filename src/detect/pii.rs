@@ -597,8 +597,8 @@ static PHONE_CUES: Lazy<WordCues> = Lazy::new(|| {
         "signal",
         "telegram",
         "reached",
-        // "Member Services (617) …", "Customer service: 1-800-…", "(TTY 711)".
-        "service",
+        // "Member Services (617) …", "(TTY 711)". (Not "service": "Internal Revenue Service,
+        // Austin, TX 73301-0038".)
         "services",
         "tty",
         // German, French, Spanish, Italian, Dutch, Portuguese (accented words such as
@@ -700,6 +700,10 @@ static PHONE_NEG: Lazy<WordCues> = Lazy::new(|| {
         "medicaid",
         "insurance",
         "id",
+        // Form and registry numbers: "OMB No. 1545-0008", "FEI 3004157382", "Recall number".
+        "omb",
+        "fei",
+        "recall",
     ])
 });
 
@@ -1012,9 +1016,23 @@ impl Detect for Phone {
             }
             i += 1;
         }
+        // An identifier's letter prefix: "D-540-2025".
+        let letter_prefix =
+            run.start >= 2 && b[run.start - 1] == b'-' && b[run.start - 2].is_ascii_alphabetic();
+        // A bare number's negative words are read as far back as the context goes: "the routing
+        // number on our vendor file is 081123196"; unless a phone word labels the number itself
+        // (`"zip": "97024", …, "phone": "7635550172"`).
+        let negated = || {
+            PHONE_NEG.before(
+                b,
+                run.start,
+                if n == 1 { super::CONTEXT_BEFORE } else { 32 },
+            ) && (PHONE_NEG.before(b, run.start, 12) || !PHONE_CUES.before(b, run.start, 12))
+        };
         if !any
             && n > 0
             && !glued_end(run.end)
+            && !letter_prefix
             && (Phone::cued_shape(b, run, &gs)
                 && (PHONE_CUES.before(
                     b,
@@ -1028,9 +1046,7 @@ impl Detect for Phone {
                     && (b'3'..=b'9').contains(&b[run.start + 1])
                     && cjk_phone_label(b, run.start))
             && !placeholder(&b[run.start..run.end])
-            // A bare number's negative words are read as far back as the context goes:
-            // "the routing number on our vendor file is 081123196".
-            && !PHONE_NEG.before(b, run.start, if n == 1 { super::CONTEXT_BEFORE } else { 32 })
+            && !negated()
             // "INSURED'S I.D. NUMBER 8812003471": a label that names another kind wins over
             // the phone word "number".
             && label_before(b, run.start).is_none()
@@ -1288,6 +1304,45 @@ static IP_NEG: Lazy<WordCues> = Lazy::new(|| {
     ])
 });
 
+/// Words that announce a netmask or a wildcard mask on their line.
+static MASK_CUES: Lazy<WordCues> = Lazy::new(|| {
+    WordCues::new(&[
+        "mask", "netmask", "subnet", "wildcard", "genmask", "netmasks",
+    ])
+});
+
+/// The dotted quad `v` is a mask, not an address, where its line says so: a netmask
+/// (`255.255.255.0`: ones then zeros, first octet 255, not all ones) or a wildcard mask
+/// (`0.0.0.255`: zeros then ones, first octet 0) after a mask word ("netmask", "subnet mask",
+/// "wildcard") or right after another address (Cisco's `ip address A M`, `permit tcp A W`,
+/// `ip route 0.0.0.0 0.0.0.0 …`, where the second `0.0.0.0` is the mask).
+fn ipv4_mask(b: &[u8], s: usize, v: u32) -> bool {
+    let netmask = v != u32::MAX && v >> 24 == 255 && v.leading_ones() + v.trailing_zeros() == 32;
+    let wildcard = v >> 24 == 0 && v.leading_zeros() + v.trailing_ones() == 32;
+    if !(netmask || wildcard) {
+        return false;
+    }
+    // An address and blanks just before, on the same line.
+    let mut k = s;
+    while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    let after_address = k < s && {
+        let lo = k.saturating_sub(15);
+        let tail = &b[lo..k];
+        let start = tail
+            .iter()
+            .rposition(|c| !(c.is_ascii_digit() || *c == b'.'))
+            .map_or(0, |p| p + 1);
+        let quad = &tail[start..];
+        quad.iter().filter(|c| **c == b'.').count() == 3
+            && quad.first().is_some_and(u8::is_ascii_digit)
+            && quad.last().is_some_and(u8::is_ascii_digit)
+    };
+    // Zero is the mask of a default route only after its address.
+    after_address || v != 0 && MASK_CUES.before_on_line(b, s, 32)
+}
+
 /// Classes of the bytes of a hex/colon token: hex digits, `:`, `.`, `-` (0 for any other
 /// byte). One table load per byte: the token walk runs over every hex id, UUID and hash in logs,
 /// and collects which separators the token holds on the way.
@@ -1470,7 +1525,13 @@ impl Network {
             } else {
                 gs[i + 4].sep != dot
             };
-            if open_l && open_r {
+            let value = (0..4).fold(0u32, |v, k| {
+                let g = gs[i + k];
+                v << 8 | digits_value(&b[g.s..g.e]).unwrap_or(0)
+            });
+            if open_l && open_r && ipv4_mask(b, s, value) {
+                i += 4;
+            } else if open_l && open_r {
                 // A CIDR prefix length belongs to the address: 10.0.0.0/8.
                 let mut e = e;
                 if let Some(p) = gs.get(i + 4) {
@@ -3359,6 +3420,11 @@ mod more_tests {
                 "415-308-1637",
             ),
             ("home_phone: 4155550132,", "4155550132"),
+            (
+                "\"zip\": \"97024\",\n  \"country\": \"US\",\n  \"phone\": \"7635550172\",",
+                "7635550172",
+            ),
+            ("Member Services (617) 555-0160 (TTY 711)", "(617) 555-0160"),
             // A post-office box is no purchase order.
             (
                 "PO BOX 660044^^DALLAS^TX^75266||(800)555-0124|G004417|",
@@ -3400,6 +3466,9 @@ mod more_tests {
     fn phone_hard_negatives() {
         for t in [
             "4155550132", // bare 10 digits, no cue
+            "Internal Revenue Service\nAustin, TX 73301-0038",
+            "social security number   570-74-5646      OMB No. 1545-0008",
+            "Recall number D-540-2025   FEI 9432782668",
             "version 1.2.3",
             "2024-01-02 10:30:45",
             "192.168.10.200",
@@ -3498,6 +3567,29 @@ mod more_tests {
             ),
         ] {
             assert_eq!(found(Kind::IP_ADDRESS, t), [want], "{t}");
+        }
+        // Masks are no addresses where their line says so; the addresses beside them are.
+        for (t, want) in [
+            (
+                "inet 10.0.12.7 netmask 255.255.255.0 ether",
+                &["10.0.12.7"][..],
+            ),
+            (
+                " ip address 192.168.136.180 255.255.255.252",
+                &["192.168.136.180"],
+            ),
+            (
+                "ip route 0.0.0.0 0.0.0.0 203.0.113.181",
+                &["0.0.0.0", "203.0.113.181"],
+            ),
+            ("permit tcp 10.32.105.96 0.0.0.255 any", &["10.32.105.96"]),
+            ("subnet_mask: 255.255.255.0", &[]),
+            ("Default 0.0.0.0", &["0.0.0.0"]),
+            ("Broadcast 255.255.255.255", &["255.255.255.255"]),
+            ("hosts 10.0.0.1 10.0.0.2", &["10.0.0.1", "10.0.0.2"]),
+            ("gateway 255.255.255.0", &["255.255.255.0"]),
+        ] {
+            assert_eq!(found(Kind::IP_ADDRESS, t), want, "{t}");
         }
         for t in [
             "1.2.3.4.5",
