@@ -351,6 +351,9 @@ impl Detect for Dea {
         }
         let score = if cx.cue_near(&DEA_CUES, s, run.end) {
             SCORE_CONFIRMED
+        } else if super::pii::label_before(cx.bytes, s).is_some() {
+            // Another label names the value ("MRN MR3278997"): a chance checksum is no DEA.
+            return run.end;
         } else if cx.cue_near(&DEA_NEG, s, run.end) {
             SCORE_WEAK
         } else {
@@ -484,6 +487,7 @@ mod tests {
             "XAB1234563",      // glued
             "order AB1234563", // order number
             "ab1234563",       // lower case
+            "MRN MR3278997",   // another label names it (the checksum holds by chance)
         ] {
             assert!(found(Kind::DEA_NUMBER, t).is_empty(), "{t}");
         }

@@ -2192,6 +2192,9 @@ const KNOWN_WORDS: &[&str] = &[
     "nacida",
     "nascido",
     "nascida",
+    "nací",
+    "naci",
+    "nasci",
 ];
 
 /// `QUICK[len]`: bit set of the first letters of known words of that length.
@@ -2470,12 +2473,14 @@ fn classify_slow(w: &[u8]) -> Word {
         b"dob" | b"d.o.b" | b"birth" | b"birthday" | b"birthdate" | b"born" | b"bday"
         | b"b-day" | b"date_of_birth" | b"birth_date" | b"geburtsdatum" | b"naissance"
         | b"nacimiento" | b"nascita" | b"nascimento" | b"geboortedatum" | b"geboren" | b"nato"
-        | b"nata" | b"nacido" | b"nacida" | b"nascido" | b"nascida" | b"geb"
+        | b"nata" | b"nacido" | b"nacida" | b"nascido" | b"nascida" | b"geb" | b"naci" | b"nasci"
         // XML elements: `<DateOfBirth>`.
         | b"dateofbirth" => Word::Head(Birth, Needs::Nothing),
         b"medicalrecordnumber" => Word::Head(Mrn, Needs::Nothing),
         // Words with non-ASCII letters (byte string literals are ASCII only).
-        _ if w == "née".as_bytes() || w == "né".as_bytes() => Word::Head(Birth, Needs::Nothing),
+        _ if w == "née".as_bytes() || w == "né".as_bytes() || w == "nací".as_bytes() => {
+            Word::Head(Birth, Needs::Nothing)
+        }
         // "Pasaporte nº …", "N° de dossier".
         _ if ["nº", "n°", "n.º"].iter().any(|x| w == x.as_bytes()) => Word::Filler,
         // Swedish "födelsedatum"; Japanese "患者ID" (a CJK word with a Latin tail).
@@ -2713,7 +2718,7 @@ fn skip_paren_back(b: &[u8], i: usize, lim: usize, (k, hash): (usize, bool)) -> 
 /// Returns the label and where a month name, if one was skipped, starts. Always inlined: it
 /// runs on most digit runs, and as a call it cost about 3 % of a scan.
 #[inline(always)]
-fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> {
+pub(crate) fn label_before(b: &[u8], value_start: usize) -> Option<(Label, Option<usize>)> {
     // Most values have no label: their first word fails on its last three bytes, here, without
     // the call and frame of the full walk.
     let lim = value_start.saturating_sub(LABEL_GAP);
@@ -3706,6 +3711,7 @@ mod more_tests {
             ("Geburtsdatum 03.11.1968", "03.11.1968"),
             ("date de naissance : 21/06/1979", "21/06/1979"),
             ("fecha de nacimiento: 1990-01-31", "1990-01-31"),
+            ("Nací el 6/8/1954, por si necesitan verificar", "6/8/1954"),
             ("3. PATIENT'S BIRTH DATE 08 19 1947 SEX M", "08 19 1947"),
             ("DOB 19 08 1947.", "19 08 1947"),
             ("Geburtsdatum: 14. März 1958", "14. März 1958"),

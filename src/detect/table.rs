@@ -21,7 +21,7 @@
 use std::sync::Arc;
 
 use super::pii::{date_at, value_ok, Label};
-use super::{priority, Cx, Detect, Hit, Trigger, SCORE_WITH_CUE};
+use super::{escape_letter, priority, Cx, Detect, Hit, Trigger, SCORE_WITH_CUE};
 use crate::finding::Kind;
 use crate::validate;
 
@@ -62,6 +62,8 @@ enum Col {
 enum Shape {
     /// One record per line.
     Lines,
+    /// One record per line of a JSON string read raw: lines end at `\n` escapes.
+    EscapedLines,
     /// SQL: a parenthesised column list, then `VALUES` and parenthesised tuples.
     Tuples,
 }
@@ -120,9 +122,10 @@ fn is_sep(c: u8) -> bool {
     matches!(c, b',' | b'\t' | b';' | b'|')
 }
 
-/// Ends a header field.
+/// Ends a header field. (A backslash starts the `\n` escape that ends a header line in a JSON
+/// string read raw.)
 fn field_end(c: u8) -> bool {
-    is_sep(c) || matches!(c, b'\n' | b'\r' | b'(' | b')')
+    is_sep(c) || matches!(c, b'\n' | b'\r' | b'(' | b')' | b'\\')
 }
 
 /// The column that a header cell names, from its letters lower-cased (`_`, `-`, spaces, `.`,
@@ -351,6 +354,10 @@ fn header_cell(b: &[u8], hit: &Hit) -> Option<(usize, usize)> {
         }
         cs -= 1;
     }
+    // The letter of the `\n` escape before a cell in a JSON string is no part of it.
+    if cs < hit.start && escape_letter(b, cs) {
+        cs += 1;
+    }
     Some((cs, ce))
 }
 
@@ -385,7 +392,12 @@ fn table(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
         _ => {
             let (o, _) = back(b"\n")?;
             let (c, _) = ahead(b"\n")?;
-            (Shape::Lines, o.wrapping_add(1), c)
+            let (o, c) = (o.wrapping_add(1), c);
+            // A table inside a JSON string read raw: its lines end at `\n` escapes.
+            match escaped_line(b, o, cs, ce, c) {
+                Some((hs, he)) => (Shape::EscapedLines, hs, he),
+                None => (Shape::Lines, o, c),
+            }
         }
     };
     // The known columns.
@@ -399,10 +411,53 @@ fn table(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
         width: count,
     };
     let end = match shape {
-        Shape::Lines => lines(cx, re, stop, &t),
+        Shape::Lines => lines(cx, row_lines(b, re, stop), re, &t),
+        Shape::EscapedLines => lines(cx, escaped_row_lines(b, re, stop), re, &t),
         Shape::Tuples => tuples(cx, re + 1, stop, &t),
     };
     Some(end)
+}
+
+/// Where `b[at..]` starts with a `\n` escape (a backslash that is not itself escaped).
+fn escaped_newline(b: &[u8], at: usize) -> bool {
+    b.get(at) == Some(&b'\\') && escape_letter(b, at + 1) && b[at + 1] == b'n'
+}
+
+/// The header line around the cell `cs..ce` when the text line `ls..le` holds a table in a JSON
+/// string: the cell's line runs from the last `\n` escape (or the string's opening quote) before
+/// it to the first `\n` escape after it, and a row follows. `None` when no `\n` escape follows
+/// the cell on the text line.
+fn escaped_line(b: &[u8], ls: usize, cs: usize, ce: usize, le: usize) -> Option<(usize, usize)> {
+    let he = (ce..le.saturating_sub(1)).find(|&i| escaped_newline(b, i))?;
+    let hs = (ls..cs)
+        .rev()
+        .find(|&i| b[i] == b'"' || i > ls && escaped_newline(b, i - 1))
+        .map_or(ls, |i| i + 1);
+    Some((hs, he))
+}
+
+/// [`row_lines`] for a table in a JSON string: rows start after a `\n` escape (at `from`) and end
+/// at the next one, or at the string's closing quote, which ends the table.
+fn escaped_row_lines(
+    b: &[u8],
+    from: usize,
+    stop: usize,
+) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut at = from;
+    std::iter::from_fn(move || {
+        if at >= stop || !escaped_newline(b, at) {
+            return None;
+        }
+        let s = at + 2;
+        let e = (s..stop)
+            .find(|&i| b[i] == b'"' || escaped_newline(b, i))
+            .unwrap_or(stop);
+        if e == stop && stop < b.len() {
+            return None;
+        }
+        at = e;
+        Some((s, e))
+    })
 }
 
 /// The columns of a header record that this detector knows.
@@ -810,10 +865,15 @@ struct Table<'c> {
 
 /// The rows after a header line that ends at `from`: lines up to a blank one or one with
 /// another number of fields. Returns where they end.
-fn lines(cx: &mut Cx<'_>, from: usize, stop: usize, t: &Table<'_>) -> usize {
+fn lines(
+    cx: &mut Cx<'_>,
+    rows: impl Iterator<Item = (usize, usize)>,
+    from: usize,
+    t: &Table<'_>,
+) -> usize {
     let b = cx.bytes;
     let mut at = from;
-    for (s, e) in row_lines(b, from, stop) {
+    for (s, e) in rows {
         let row = &b[s..e];
         // A rule line between rows (`+------+-----+` in MySQL's output) is no row.
         let rule = row.contains(&b'-') && row.iter().all(|c| is_rule_byte(*c));
@@ -1161,6 +1221,23 @@ mod tests {
         let prose = "Your password, secret and token are private.\nKeep them, please, safe.";
         assert!(found(Kind::PASSWORD, prose).is_empty());
         assert!(found(Kind::GENERIC_SECRET, prose).is_empty());
+    }
+
+    #[test]
+    fn csv_in_a_json_string() {
+        // An agent's file-read result: the CSV's lines are `\n` escapes in one JSON string.
+        let body = r#"{"content":"member,full_name,date_of_birth,ssn\n37021,Odette Ibarra,1966-12-28,755-74-8861\n60124,Yara Zeller,1988-12-15,595-28-1861","next":"1999-01-01"}"#;
+        assert_eq!(
+            found(Kind::DATE_OF_BIRTH, body),
+            ["1966-12-28", "1988-12-15"]
+        );
+        let last = r#""id,dob\n1,1966-12-28\n2,1970-01-02""#;
+        assert_eq!(
+            found(Kind::DATE_OF_BIRTH, last),
+            ["1966-12-28", "1970-01-02"]
+        );
+        // Without a row after the header there is no table.
+        assert!(found(Kind::DATE_OF_BIRTH, r#""id,dob" and then 1966-12-28"#).is_empty());
     }
 
     #[test]

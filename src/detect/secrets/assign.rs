@@ -1435,7 +1435,8 @@ fn cisco_cleartext(b: &[u8], ns: usize, at: usize) -> bool {
 /// Portuguese, Dutch, Polish and Swedish.
 const QUALIFIER_START: &[&str] = &[
     "for", "to", "of", "on", "at", "für", "fuer", "zum", "zur", "vom", "du", "de", "des", "pour",
-    "del", "para", "per", "voor", "van", "do", "da", "dla", "till", "för",
+    "del", "para", "per", "voor", "van", "do", "da", "dla", "till", "för", "di", "dell", "della",
+    "dello", "nell", "all",
 ];
 
 /// Words that join a qualified name to its value: "… is", "… lautet", "… est".
@@ -1451,16 +1452,30 @@ const QUALIFIER_WORD: usize = 32;
 /// test server is …", "für den Testserver lautet …", "du portail : …", "for jane@corp.example:
 /// …"). `None` for anything else; reads at most six words.
 fn qualified_prose(b: &[u8], mut i: usize) -> Option<usize> {
-    let word_byte =
-        |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'@') || c >= 0x80;
+    // Quotes and backticks may wrap a word ("for `ops`:"); an apostrophe elides a preposition
+    // (Italian "dell'account").
+    let word_byte = |c: u8| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'_' | b'.' | b'@' | b'`' | b'\'' | b'"')
+            || c >= 0x80
+    };
     for n in 0..6 {
         let ws = i;
         i = run_end(b, i, QUALIFIER_WORD, word_byte);
-        // Prepositions are two to four bytes long.
-        if i == ws || i - ws > QUALIFIER_WORD || b[i - 1] == b'.' || n == 0 && i - ws > 4 {
+        if i == ws || i - ws > QUALIFIER_WORD || b[i - 1] == b'.' {
             return None;
         }
-        let w = &b[ws..i];
+        let mut w = &b[ws..i];
+        if n == 0 {
+            // An elided preposition is the part before the apostrophe.
+            if let Some(a) = w.iter().position(|c| *c == b'\'') {
+                w = &w[..a];
+            }
+            // Prepositions are two to five bytes long.
+            if w.len() > 5 {
+                return None;
+            }
+        }
         let known = |list: &[&str]| list.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(w));
         if n == 0 && !known(QUALIFIER_START) {
             return None;

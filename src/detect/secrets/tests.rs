@@ -394,9 +394,18 @@ fn connection_strings() {
         format!("sql.Open(\"postgres\", \"{dsn}\")"),
         format!("psql '{dsn}'"),
         format!("connect with {dsn}."),
+        // After a variable's name, in an env file and in a JSON string read raw.
+        format!("DATABASE_URL={dsn}\nLOG=1"),
+        format!("{{\"env\": \"DATABASE_URL={dsn}\\nLOG=1\"}}"),
+        format!("{{\"text\": \"the string:\\n```\\n{dsn}\\n```\"}}"),
     ] {
         assert_found(Kind::CONNECTION_STRING, &t, dsn);
     }
+    // The variable's name must be a name.
+    assert_none(
+        Kind::CONNECTION_STRING,
+        "x.y=host=db user=app password=ANDU-lD-BPCIdUSb9F",
+    );
 }
 
 #[test]
@@ -480,6 +489,14 @@ fn passwords() {
         ("Mot de passe du portail : EKlO4@pv_stKhW", "EKlO4@pv_stKhW"),
         ("Password for jane@corp.example: Tr0ub4dor&3", "Tr0ub4dor&3"),
         ("The password for the db is: 'Winter2025!'", "Winter2025!"),
+        (
+            "2. Break-glass password for `ops`: `Cobalt?2013uo` (rotate after use!).",
+            "Cobalt?2013uo",
+        ),
+        (
+            "La password dell'account amministratore è juniper%nimbus%heron7, cambiala",
+            "juniper%nimbus%heron7",
+        ),
         ("if password == \"team10\":", "team10"),
         (
             "<add key=\"SmtpPassword\" value=\"n0tS0S3cret!\" />",

@@ -1,7 +1,9 @@
 //! Credentials in URIs (`scheme://user:password@host/…`) and in ADO.NET / ODBC connection
 //! strings (`Server=…;User Id=…;Password=…;`).
 
-use super::super::{priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE};
+use super::super::{
+    escape_letter, priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE,
+};
 use super::is_placeholder;
 use super::tokens::has_vendor_prefix;
 use crate::block::{Block, Flags};
@@ -528,7 +530,7 @@ fn libpq(cx: &mut Cx<'_>, hit: &Hit) -> usize {
     }
     let blank = |c: u8| matches!(c, b' ' | b'\t');
     // A pair `key=value`, `key` lower-case letters and `_`: its key, or `None`.
-    let key_of = |s: usize, e: usize| -> Option<&[u8]> {
+    let pair_key = |s: usize, e: usize| -> Option<&[u8]> {
         let t = &b[s..e];
         let eq = t.iter().position(|&c| c == b'=')?;
         let key = &t[..eq];
@@ -537,8 +539,30 @@ fn libpq(cx: &mut Cx<'_>, hit: &Hit) -> usize {
             && key.iter().all(|&c| c.is_ascii_lowercase() || c == b'_'))
         .then_some(key)
     };
+    // The pair that starts at `s` (its key and start), or, after a variable's name
+    // (`DATABASE_URL=host=db …`), the pair that starts after its `=`.
+    let key_of = |s: usize, e: usize| -> Option<(&[u8], usize)> {
+        if let Some(key) = pair_key(s, e) {
+            return Some((key, s));
+        }
+        let eq = s + b[s..e].iter().position(|&c| c == b'=')?;
+        let name_ok = eq > s
+            && b[s..eq]
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'_');
+        name_ok
+            .then(|| pair_key(eq + 1, e))
+            .flatten()
+            .map(|k| (k, eq + 1))
+    };
+    // A token ends at a blank, a stop byte or a `\n` escape (a JSON string read raw).
     let token_end = |mut i: usize| {
-        while i < b.len() && i - hit.start < MAX_ADO && !blank(b[i]) && !ado_stop(b[i]) {
+        while i < b.len()
+            && i - hit.start < MAX_ADO
+            && !blank(b[i])
+            && !ado_stop(b[i])
+            && !(b[i] == b'\\' && escape_letter(b, i + 1))
+        {
             i += 1;
         }
         i
@@ -561,13 +585,22 @@ fn libpq(cx: &mut Cx<'_>, hit: &Hit) -> usize {
             e -= 1;
         }
         let mut s = e;
-        while s > 0 && hit.start - s < MAX_ADO && !blank(b[s - 1]) && !ado_stop(b[s - 1]) {
+        while s > 0
+            && hit.start - s < MAX_ADO
+            && !blank(b[s - 1])
+            && !ado_stop(b[s - 1])
+            && !escape_letter(b, s - 1)
+        {
             s -= 1;
         }
         match key_of(s, e) {
-            Some(key) if e < first => {
+            Some((key, ks)) if e < first => {
                 note(key);
-                first = s;
+                first = ks;
+                if ks > s {
+                    // After a variable's name: nothing further left belongs to the string.
+                    break;
+                }
             }
             _ => break,
         }
@@ -579,7 +612,7 @@ fn libpq(cx: &mut Cx<'_>, hit: &Hit) -> usize {
             s += 1;
         }
         let e = token_end(s);
-        match key_of(s, e) {
+        match pair_key(s, e) {
             Some(key) if s > last => {
                 note(key);
                 last = e;
