@@ -47,6 +47,16 @@ fn repeated_triggers_scan_in_linear_time() {
             "ST*835*1~BPR*I*1*C*ACH*CCP*01*021000021*DA*12345678~",
         ),
         ("html-th", "<tr><th>dob</th>"),
+        // Names in prose on one long line; JSON escapes; escaped CSV lines; C-CDA ids.
+        ("password-spaced", "password "),
+        ("password-for", "password for "),
+        ("escapes", "\\n"),
+        ("escaped-csv", "a,dob\\n1,2\\n"),
+        (
+            "cda-id",
+            "<id extension=\"123456789\" root=\"2.16.840.1.113883.4.1\"/>",
+        ),
+        ("swift", ":59:/12345678\n"),
     ] {
         let text = unit.repeat(MB / unit.len());
         time_scan(label, &text, limit);

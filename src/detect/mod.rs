@@ -324,11 +324,27 @@ impl<'a> Cx<'a> {
 /// True when the byte at `i` is the letter of a backslash escape: the `n` of `\n`, the `t` of
 /// `\t`, the `r` of `\r`. JSON bodies and escaped strings read raw (`"…\nMRN: 123…"`) put
 /// those letters right before words and values; they separate, like the whitespace they stand
-/// for. (An escaped backslash before the letter, `\\n`, is read the same way: rare, and a
-/// separator there costs nothing.)
+/// for. An even run of backslashes escapes itself: in `\\nancy`, `n` is a letter.
 #[inline(always)]
 pub(crate) fn escape_letter(b: &[u8], i: usize) -> bool {
-    i > 0 && b.get(i - 1) == Some(&b'\\') && matches!(b.get(i), Some(b'n' | b't' | b'r'))
+    // The backslash first: it is rare, the letters are not.
+    i > 0 && b.get(i - 1) == Some(&b'\\') && escape_after_backslash(b, i)
+}
+
+/// [`escape_letter`] past its first test: the letter, and an odd run of backslashes before it
+/// (counting at most eight).
+#[cold]
+#[inline(never)]
+fn escape_after_backslash(b: &[u8], i: usize) -> bool {
+    matches!(b.get(i), Some(b'n' | b't' | b'r'))
+        && b[..i]
+            .iter()
+            .rev()
+            .take(8)
+            .take_while(|&&c| c == b'\\')
+            .count()
+            % 2
+            == 1
 }
 
 /// ASCII letter, digit or underscore.
@@ -458,7 +474,7 @@ mod escape_tests {
 
     #[test]
     fn escape_letters() {
-        let b = br"a\nb \tc \\d n \r";
+        let b = br"a\nb \tc \\d n \r \\nancy";
         let got: Vec<usize> = (0..b.len()).filter(|&i| escape_letter(b, i)).collect();
         assert_eq!(got, [2, 6, 16]);
         assert!(!escape_letter(b"n", 0));

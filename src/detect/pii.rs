@@ -103,7 +103,9 @@ impl Detect for ShortRuns {
                 || (b.get(before) == Some(&b':')
                     && !b
                         .get(before.wrapping_sub(1))
-                        .is_some_and(|&c| is_hex_tok(c))))
+                        .is_some_and(|&c| is_hex_tok(c))
+                    // SWIFT's `:59:/account` (see `swift_account_at`).
+                    && !swift_59(b, run.start)))
             && inert(b, run.end)
             && label_before(b, run.start).is_none()
             && fhir_label(b, run.start).is_none()
@@ -2848,21 +2850,29 @@ fn label_walk(
                 let (k2, _) = skip_punct_back(b, ws, lim);
                 let mut buf2 = [0u8; 20];
                 let prev = word_before(b, k2, lim, &mut buf2).and_then(|(_, n2)| buf2.get(..n2));
+                // The word before on the same line: "I-94 Record Number" is another record's.
+                let same_line = !b[k2..ws].contains(&b'\n');
                 let ok = match label {
                     Label::Mrn => {
-                        filler
-                            || prev.is_some_and(|p| {
-                                matches!(
-                                    p,
-                                    b"medical"
-                                        | b"med"
-                                        | b"health"
-                                        | b"historia"
-                                        | b"cartella"
-                                        | b"processo"
-                                        | b"dossier"
-                                )
-                            })
+                        let medical = prev.is_some_and(|p| {
+                            matches!(
+                                p,
+                                b"medical"
+                                    | b"med"
+                                    | b"health"
+                                    | b"historia"
+                                    | b"cartella"
+                                    | b"processo"
+                                    | b"dossier"
+                            )
+                        });
+                        let other_owner = same_line
+                            && k2 > 0
+                            && b[k2 - 1].is_ascii_alphanumeric()
+                            && !prev.is_some_and(|p| {
+                                matches!(p, b"patient" | b"pt" | b"hospital" | b"clinic")
+                            });
+                        medical || filler && !other_owner
                     }
                     // "travel document", and a passport's "Document number" after the word
                     // ("List A document: U.S. Passport\n  Document number: …").
@@ -2920,7 +2930,7 @@ fn hl7_label(b: &[u8], s: usize) -> Option<Label> {
     if date || value_ok(Label::Patient, v) || value_ok(Label::Insurance, v) {
         let label = match hl7_field(b, s) {
             Some((b"PID", 7) | (b"IN1", 18) | (b"GT1", 8)) if date => Some(Label::Birth),
-            Some((b"PID", 18)) => Some(Label::Patient),
+            Some((b"PID", 2 | 18)) => Some(Label::Patient),
             Some((b"IN1", 36 | 49)) => Some(Label::Insurance),
             _ => None,
         };
@@ -3029,9 +3039,27 @@ fn cda_attribute_label(b: &[u8], s: usize) -> Option<Label> {
     if root == CDA_SSN_ROOT || root == CDA_NPI_ROOT {
         return None;
     }
-    let open = b[..s].iter().rposition(|c| *c == b'<')?;
-    let before = b[open.saturating_sub(64)..open].trim_ascii_end();
-    before.ends_with(b"<patientRole>").then_some(Label::Mrn)
+    let lo = s.saturating_sub(160);
+    let open = lo + b[lo..s].iter().rposition(|c| *c == b'<')?;
+    // The element just before the `<id`: `<patientRole>` (with attributes or a namespace
+    // prefix too), or a participant whose role is the policy holder or the covered party
+    // (`<participantRole classCode="POLHOLD">`), whose first id is the member id.
+    let before = b[open.saturating_sub(96)..open].trim_ascii_end();
+    if before.last() != Some(&b'>') {
+        return None;
+    }
+    let parent = &before[before.iter().rposition(|c| *c == b'<')?..];
+    if parent.starts_with(b"</") {
+        return None;
+    }
+    let has = |w: &[u8]| parent.windows(w.len()).any(|x| x == w);
+    if has(b"patientRole") {
+        Some(Label::Mrn)
+    } else if has(b"POLHOLD") || has(b"COVPTY") {
+        Some(Label::Insurance)
+    } else {
+        None
+    }
 }
 
 /// [`fhir_label`] past its first check.
@@ -3144,6 +3172,50 @@ static CLINICAL_WORDS: Lazy<WordCues> = Lazy::new(|| {
 
 /// On a check's MICR line the account number ends with the on-us symbol, `8157096337⑈`; a
 /// check number is bracketed by it (`⑈001187⑈`) and is not an account.
+/// The run at `start` (after a `:`) begins with the tag digits of `:59:/`.
+#[inline(always)]
+fn swift_59(b: &[u8], start: usize) -> bool {
+    b.get(start) == Some(&b'5') && b.get(start + 1..start + 4) == Some(&b"9:/"[..])
+}
+
+/// Where the account of a SWIFT MT103 party field starts, when the digit run `run` (after a
+/// `:` at the start of a line) is the field's tag: `:50K:/…` (ordering customer), `:59:/…`
+/// (beneficiary), and the `A`/`F` options of both.
+#[cold]
+fn swift_account_at(b: &[u8], run: &DigitRun) -> Option<usize> {
+    let s = run.start;
+    if !(s == 1 || s >= 2 && b[s - 2] == b'\n') {
+        return None;
+    }
+    if swift_59(b, s) {
+        return Some(s + 4);
+    }
+    let tag = b.get(s..s + 2)?;
+    let option = b.get(s + 2..s + 5)?;
+    (run.end == s + 2
+        && (tag == b"50" || tag == b"59")
+        && matches!(option, b"K:/" | b"A:/" | b"F:/"))
+    .then_some(s + 5)
+}
+
+/// Reports the account of a SWIFT field that starts at `s`; returns its end.
+#[cold]
+fn swift_account(cx: &mut Cx<'_>, s: usize) -> Option<usize> {
+    let b = cx.bytes;
+    let e = value_token(b, s, 24)?;
+    if !value_ok(Label::Account, &b[s..e]) {
+        return None;
+    }
+    cx.emit(
+        Kind::BANK_ACCOUNT,
+        s,
+        e,
+        SCORE_WITH_CUE,
+        priority::CONTEXTUAL,
+    );
+    Some(e)
+}
+
 /// OCR output writes the symbols as letters (`A` transit, `C` on-us): `C2234C A306770623A
 /// 96101176014C`, where the account follows the routing number's closing `A`.
 #[inline]
@@ -3241,6 +3313,12 @@ impl Detect for LabelledValues {
     fn detect(&self, cx: &mut Cx<'_>, hit: &Hit) -> usize {
         let b = cx.bytes;
         let run = &hit.run;
+        // SWIFT MT103's party fields: `:50K:/12345678`, `:59:/12345678`.
+        if run.start > 0 && b[run.start - 1] == b':' {
+            if let Some(a) = swift_account_at(b, run) {
+                return swift_account(cx, a).unwrap_or(run.end);
+            }
+        }
         // The value may begin with letters glued to the digits ("PT-55812", "A1234567").
         let mut s = run.start;
         while s > 0 && run.start - s < 8 && (b[s - 1].is_ascii_alphabetic() || b[s - 1] == b'-') {
@@ -3325,6 +3403,13 @@ impl Detect for LabelledValues {
         if s > 0 && b[s - 1] == b'(' && b.get(e..e + 2) == Some(b"):") {
             return e.max(run.end);
         }
+        // A masked value ("Member ID: XXXXXXX6614") shows only what is safe to show.
+        if b[s..e]
+            .windows(4)
+            .any(|w| w.iter().all(|c| matches!(c, b'X' | b'x')))
+        {
+            return e.max(run.end);
+        }
         let mut label = label;
         if !value_ok(label, &b[s..e]) {
             // A hospital's account number holds letters (`Acct #: H20240918117`), which no
@@ -3396,6 +3481,37 @@ mod tests {
 mod more_tests {
     use crate::detect::testing::{all, found};
     use crate::Kind;
+
+    #[test]
+    fn records_of_other_formats() {
+        // SWIFT MT103: the ordering customer's and the beneficiary's accounts.
+        let mt103 = ":20:REF123\n:32A:220328EUR21252,46\n:50K:/401421632843\nPINECREST LLC\n:59:/27092855\n";
+        assert_eq!(
+            found(Kind::BANK_ACCOUNT, mt103),
+            ["401421632843", "27092855"]
+        );
+        assert!(found(Kind::BANK_ACCOUNT, "see http://x/:/12345678").is_empty());
+        // HL7 PID-2; a C-CDA policy holder's id.
+        assert_eq!(
+            found(
+                Kind::PATIENT_ID,
+                "PID|1|X5139733|00450074^^^RIVERVALLEY^MR||DOE^MA"
+            ),
+            ["X5139733"]
+        );
+        let holder = "<participantRole classCode=\"POLHOLD\">\n    \
+                      <id extension=\"34670604090\" root=\"2.16.840.1.113883.3.88.3.1\"/>";
+        assert_eq!(found(Kind::INSURANCE_ID, holder), ["34670604090"]);
+        // A masked id; another record's number.
+        assert!(found(Kind::INSURANCE_ID, "Member ID: XXXXXXX6614   Group: 451045").is_empty());
+        assert!(found(Kind::MRN, "I-94 Record Number 85687050709").is_empty());
+        assert!(found(Kind::MRN, "Employee record no 1234567").is_empty());
+        assert_eq!(found(Kind::MRN, "Patient Record No. 8568705"), ["8568705"]);
+        assert_eq!(
+            found(Kind::MRN, "Discharge Summary\nRecord #: 1234567"),
+            ["1234567"]
+        );
+    }
 
     #[test]
     fn hl7_and_cda_identifiers() {
@@ -4264,8 +4380,16 @@ mod cue_tests {
                 return true;
             }
             // After an escape's letter (`\\nphone`) the word starts again.
-            let escaped =
-                i > s + 1 && matches!(b[s], b'n' | b't' | b'r') && s > 0 && b[s - 1] == b'\\';
+            let escaped = i > s + 1
+                && matches!(b[s], b'n' | b't' | b'r')
+                && b[..s]
+                    .iter()
+                    .rev()
+                    .take(8)
+                    .take_while(|&&c| c == b'\\')
+                    .count()
+                    % 2
+                    == 1;
             let glued_after = b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_')
                 || (b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
             if escaped

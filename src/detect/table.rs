@@ -169,7 +169,16 @@ fn column_of(cell: &[u8]) -> Option<Col> {
         Col::Ssn
     } else if ends(&["npi"]) {
         Col::Npi
-    } else if is(&["aba", "rtn"]) || ends(&["routing", "routingnumber", "routingno"]) {
+    } else if is(&[
+        "routing",
+        "aba",
+        "rtn",
+        "abarouting",
+        "bankrouting",
+        "achrouting",
+        "wirerouting",
+    ]) || ends(&["routingnumber", "routingno"])
+    {
         Col::Routing
     } else if is(&["password", "passwd", "pwd", "pass", "passphrase"]) || ends(&["password"]) {
         Col::Password

@@ -735,7 +735,7 @@ fn read_value(b: &[u8], mut i: usize) -> Option<(usize, usize, bool)> {
             // An escaped newline or tab (`pw\nnext_key=…` in a JSON string read raw) ends it.
             let mut e = memchr::memchr_iter(b'\\', &b[s..e])
                 .map(|k| s + k)
-                .find(|&k| escape_letter(b, k + 1))
+                .find(|&k| escape_letter(b, k + 1) && line_after_escape(b, k + 2))
                 .unwrap_or(e);
             while e > s && matches!(b[e - 1], b')' | b']' | b'}' | b'.' | b'>' | b'?' | b':') {
                 e -= 1;
@@ -743,6 +743,21 @@ fn read_value(b: &[u8], mut i: usize) -> Option<(usize, usize, bool)> {
             (e > s).then_some((s, e, false))
         }
         None => None,
+    }
+}
+
+/// After an escape's letter at `j - 1`, what follows reads as the next line of an escaped text
+/// (another escape, a closing quote, the end, or a `name=`/`name:` pair), not as more of a
+/// value that holds a backslash (`Kq8Z2m\txLp0Qw` in an env file).
+fn line_after_escape(b: &[u8], j: usize) -> bool {
+    match b.get(j) {
+        None | Some(b'\\' | b'"' | b' ' | b'\n' | b'\r') => true,
+        Some(_) => {
+            let e = run_end(b, j, MAX_NAME, |c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')
+            });
+            e > j && matches!(b.get(e), Some(b'=' | b':'))
+        }
     }
 }
 
@@ -1021,6 +1036,16 @@ fn password_value_ok(v: &str, quoted: bool, line_start: bool, strict: bool) -> b
     }
     // `PWD=/home/user`: a working directory, a path, a URL.
     if v.starts_with('/') || v.starts_with("~/") || v.contains("://") || v.starts_with("C:\\") {
+        return false;
+    }
+    // A password hash (htpasswd's `user:$apr1$…`, crypt's `$6$…`, bcrypt, argon2, LDAP's
+    // `{SSHA}…`) is no password.
+    if [
+        "$apr1$", "$2a$", "$2b$", "$2y$", "$argon2", "$6$", "$5$", "$1$", "{SSHA}", "{SHA}",
+    ]
+    .iter()
+    .any(|h| v.contains(h))
+    {
         return false;
     }
     let low = v.to_ascii_lowercase();
@@ -1359,21 +1384,31 @@ fn user_pass_args(b: &[u8], at: usize) -> Option<(usize, usize)> {
 /// spaces or more, or after one space when a neighbouring line's value starts in the same
 /// column (the longest name of a listing leaves one), and then the line's end or two spaces
 /// and another column.
+/// The longest line of a name/value listing that [`aligned_pair`] reads.
+const LISTING_LINE_MAX: usize = 512;
+
 fn aligned_pair(b: &[u8], ns: usize, ne: usize) -> bool {
-    let ls = b[..ns]
-        .iter()
-        .rposition(|c| *c == b'\n')
-        .map_or(0, |p| p + 1);
-    if b[ls..ns].iter().any(|c| !matches!(c, b' ' | b'\t')) {
+    // Only blanks before the name on its line (walked back over those alone: a long line of
+    // names is not re-read from its start for each).
+    let mut ls = ns;
+    while ls > 0 && matches!(b[ls - 1], b' ' | b'\t') {
+        ls -= 1;
+    }
+    if ls > 0 && b[ls - 1] != b'\n' {
         return false;
     }
     // The second column of the line that starts at `ls`: where it starts, the gap before
-    // it, and whether the value ends there.
+    // it, and whether the value ends there. Lines longer than `LISTING_LINE_MAX` are no
+    // listing's.
     let column = |ls: usize| -> Option<(usize, usize)> {
-        let le = b[ls..]
+        let hi = b.len().min(ls + LISTING_LINE_MAX);
+        let le = b[ls..hi]
             .iter()
             .position(|c| *c == b'\n')
-            .map_or(b.len(), |p| ls + p);
+            .map_or(hi, |p| ls + p);
+        if le == hi && hi < b.len() {
+            return None;
+        }
         let line = &b[ls..le];
         let t = line.iter().position(|c| !matches!(c, b' ' | b'\t'))?;
         let te = t + line[t..].iter().position(|c| matches!(c, b' ' | b'\t'))?;
@@ -1403,13 +1438,20 @@ fn aligned_pair(b: &[u8], ns: usize, ne: usize) -> bool {
         return true;
     }
     // One space: a neighbouring line's value in the same column.
-    let prev = (ls > 0).then(|| {
-        b[..ls - 1]
-            .iter()
-            .rposition(|c| *c == b'\n')
-            .map_or(0, |p| p + 1)
-    });
-    let next = b[ls..].iter().position(|c| *c == b'\n').map(|p| ls + p + 1);
+    let prev = (ls > 0)
+        .then(|| {
+            let lo = (ls - 1).saturating_sub(LISTING_LINE_MAX);
+            match b[lo..ls - 1].iter().rposition(|c| *c == b'\n') {
+                Some(p) => Some(lo + p + 1),
+                None => (lo == 0).then_some(0),
+            }
+        })
+        .flatten();
+    let hi = b.len().min(ls + LISTING_LINE_MAX);
+    let next = b[ls..hi]
+        .iter()
+        .position(|c| *c == b'\n')
+        .map(|p| ls + p + 1);
     [prev, next]
         .into_iter()
         .flatten()
@@ -1459,6 +1501,13 @@ fn qualified_prose(b: &[u8], mut i: usize) -> Option<usize> {
             || matches!(c, b'-' | b'_' | b'.' | b'@' | b'`' | b'\'' | b'"')
             || c >= 0x80
     };
+    // Most words after a name start no preposition: one byte decides.
+    if !matches!(
+        b.get(i).map(u8::to_ascii_lowercase),
+        Some(b'f' | b't' | b'o' | b'a' | b'z' | b'v' | b'd' | b'p' | b'n')
+    ) {
+        return None;
+    }
     for n in 0..6 {
         let ws = i;
         i = run_end(b, i, QUALIFIER_WORD, word_byte);
@@ -2256,7 +2305,7 @@ impl Assigned {
         if class == Class::Header {
             class = Class::Generic;
         }
-        if has_vendor_prefix(v) || payment_object_id(v) {
+        if has_vendor_prefix(v) || class != Class::Password && payment_object_id(v) {
             return resume;
         }
         // A 40-character value under a `secret` name next to an AWS key id or an `aws` word.

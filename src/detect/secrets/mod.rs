@@ -293,22 +293,30 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
         }
         n += 1;
     }
-    // A fixture: one or two placeholder words and at most four digits ("test-token-123",
-    // "dummy_key_1", "password123").
     let word = |w: &[u8]| PLACEHOLDER_WORDS.iter().any(|p| p.as_bytes() == w);
+    if n == 0 || word(&squeezed[..n]) {
+        return true;
+    }
+    // A fixture: one or two placeholder words, and at most four digits after a separator
+    // ("test-token-123", "dummy_key_1", "TestPassword"). Without a separator, letters and
+    // digits are a (weak) password: "Test1234", "Pass2024".
     let digits = squeezed[..n]
         .iter()
         .rev()
         .take_while(|c| c.is_ascii_digit())
         .count();
-    let stem = &squeezed[..n - digits.min(4)];
-    stem.is_empty()
-        || word(stem)
-        || stem.iter().all(u8::is_ascii_lowercase)
-            && PLACEHOLDER_WORDS.iter().any(|p| {
-                let p = p.as_bytes();
-                p.len() < stem.len() && stem.starts_with(p) && word(&stem[p.len()..])
-            })
+    let separated = w.iter().any(|c| matches!(c, b'_' | b'-' | b' ' | b'.'));
+    if digits > 4 || digits > 0 && !separated {
+        return false;
+    }
+    let stem = &squeezed[..n - digits];
+    !stem.is_empty()
+        && (word(stem)
+            || stem.iter().all(u8::is_ascii_lowercase)
+                && PLACEHOLDER_WORDS.iter().any(|p| {
+                    let p = p.as_bytes();
+                    p.len() < stem.len() && stem.starts_with(p) && word(&stem[p.len()..])
+                }))
 }
 
 #[cfg(test)]

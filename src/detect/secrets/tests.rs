@@ -478,6 +478,10 @@ fn passwords() {
         ("<password>Blue-Sky-742</password>", "Blue-Sky-742"),
         ("my wifi password is Zx9$wq4Tm if you need it", "Zx9$wq4Tm"),
         ("I can't log in, my password was SD7OfEi1FWRGFmbxNvm and now", "SD7OfEi1FWRGFmbxNvm"),
+        // An escape ends a value where the next line of an escaped text follows; a backslash
+        // inside a value does not.
+        (r"port = 5432\npassword = C5z~mGfmbapgOoZ\n\n[smtp]", "C5z~mGfmbapgOoZ"),
+        (r"password: Orchid^1978nj\nstorage:\n", "Orchid^1978nj"),
         (
             "The new password for the test server is Falcon*5162cobalt - do not share.",
             "Falcon*5162cobalt",
@@ -631,6 +635,8 @@ fn password_hard_negatives() {
         "The password is incorrect.",
         "The password for the account is incorrect.",
         "INFO settle batch=076055 last4=2897 token=tok_adqLCB3VLrxrafQQsCEtXLBf",
+        "htpasswd: billing:$apr1$jj3JIRLP$YSN28qk3gJxQNX82FJdckD",
+        "password: \"{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\"",
         "auth ok token=tok_Q5BlguGUoKpdPG3sVro5aEkW pm=pm_A8KndLxUXjlD5pNc6zJ9dHGj",
         "The password for user 5 is stored in vault",
         "Reset password for account 12345 is complete",
@@ -974,6 +980,15 @@ fn overlaps_prefer_the_specific_finding() {
 }
 
 #[test]
+fn a_backslash_inside_a_value_does_not_cut_it() {
+    let t = r"DB_PASSWORD=Kq8Z2m\txLp0Qw";
+    assert!(
+        !found(Kind::PASSWORD, t).iter().any(|v| v == "Kq8Z2m"),
+        "{t}"
+    );
+}
+
+#[test]
 fn placeholders() {
     for v in [
         "",
@@ -998,7 +1013,6 @@ fn placeholders() {
         "[PASSWORD]",
         "test-token-123",
         "dummy_key_1",
-        "password123",
         "TestPassword",
     ] {
         assert!(is_placeholder(v), "{v:?}");
@@ -1014,6 +1028,9 @@ fn placeholders() {
         "test-token-12345",
         "token-Xk9q",
         "testing2024!",
+        "Test1234",
+        "Pass2024",
+        "4821",
     ] {
         assert!(!is_placeholder(v), "{v:?}");
     }
@@ -1197,17 +1214,26 @@ fn old_placeholder_word(b: &[u8]) -> bool {
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
         .collect();
-    // At most four trailing digits, then one placeholder word or two.
+    let word = |w: &str| super::PLACEHOLDER_WORDS.contains(&w);
+    if squeezed.is_empty() || word(&squeezed) {
+        return true;
+    }
+    // One placeholder word or two, then at most four digits, and those only after a
+    // separator.
     let digits = squeezed
         .chars()
         .rev()
         .take_while(char::is_ascii_digit)
         .count();
-    let stem = &squeezed[..squeezed.len() - digits.min(4)];
-    let word = |w: &str| super::PLACEHOLDER_WORDS.contains(&w);
-    stem.is_empty()
-        || word(stem)
-        || (1..stem.len()).any(|k| stem.is_char_boundary(k) && word(&stem[..k]) && word(&stem[k..]))
+    let separated = w.contains(['_', '-', ' ', '.']);
+    if digits > 4 || digits > 0 && !separated || squeezed.len() > 16 {
+        return false;
+    }
+    let stem = &squeezed[..squeezed.len() - digits];
+    !stem.is_empty()
+        && (word(stem)
+            || (1..stem.len())
+                .any(|k| stem.is_char_boundary(k) && word(&stem[..k]) && word(&stem[k..])))
 }
 
 proptest! {
