@@ -135,6 +135,8 @@ fn words(name: &str) -> Vec<String> {
 /// Words that, after the secret word, make the name about something else (`password_hash`,
 /// `token_url`, `secret_name`, `api_key_id`).
 const AFTER_NEGATIVE: &[&str] = &[
+    // Vault's `token_accessor`: a handle to look a token up, not the token.
+    "accessor",
     "hash",
     "hashed",
     "digest",
@@ -1899,10 +1901,15 @@ impl Detect for Assigned {
             let ok = match b.get(j) {
                 _ if sql => true,
                 Some(b'=' | b':' | b'!' | b'>' | b',' | b'v') => true,
-                Some(b'i' | b'I') => b.get(j + 1).is_some_and(|c| *c == b's' || *c == b'S'),
-                Some(b'w' | b'W') => b
-                    .get(j..j + 4)
-                    .is_some_and(|w| w.eq_ignore_ascii_case(b"was ")),
+                // "… is", "… was" (prose); any other word goes on to the tests below: a value
+                // that starts with `i` or `w` in a listing is still a value.
+                Some(b'i' | b'I') if b.get(j + 1).is_some_and(|c| *c == b's' || *c == b'S') => true,
+                Some(b'w' | b'W')
+                    if b.get(j..j + 4)
+                        .is_some_and(|w| w.eq_ignore_ascii_case(b"was ")) =>
+                {
+                    true
+                }
                 Some(_) => {
                     j > ne
                         && (flag

@@ -482,6 +482,9 @@ fn passwords() {
         // inside a value does not.
         (r"port = 5432\npassword = C5z~mGfmbapgOoZ\n\n[smtp]", "C5z~mGfmbapgOoZ"),
         (r"password: Orchid^1978nj\nstorage:\n", "Orchid^1978nj"),
+        // Listings: a value may start with the letters of "is" and "was".
+        ("db_password        Wq4!tRz8Lm2#\ntoken_ttl          768h\n", "Wq4!tRz8Lm2#"),
+        ("db_password        iQ4!tRz8Lm2x\ntoken_ttl          768h\n", "iQ4!tRz8Lm2x"),
         (
             "The new password for the test server is Falcon*5162cobalt - do not share.",
             "Falcon*5162cobalt",
@@ -636,6 +639,7 @@ fn password_hard_negatives() {
         "The password for the account is incorrect.",
         "INFO settle batch=076055 last4=2897 token=tok_adqLCB3VLrxrafQQsCEtXLBf",
         "htpasswd: billing:$apr1$jj3JIRLP$YSN28qk3gJxQNX82FJdckD",
+        "token_accessor       IKHn9wOMN7jfkcFAeByWGUa5\ntoken_duration       24h\n",
         "password: \"{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\"",
         "auth ok token=tok_Q5BlguGUoKpdPG3sVro5aEkW pm=pm_A8KndLxUXjlD5pNc6zJ9dHGj",
         "The password for user 5 is stored in vault",
