@@ -763,6 +763,44 @@ fn line_after_escape(b: &[u8], j: usize) -> bool {
     }
 }
 
+/// The default of an environment lookup that starts at `s` (an unquoted value that ends at `e`):
+/// `process.env.X || "…"` or `?? "…"`, `os.getenv("X", "…")`, `os.environ.get("X", "…")`,
+/// `ENV.fetch("X", "…")`. Returns the literal's span.
+fn env_fallback(b: &[u8], s: usize, e: usize) -> Option<(usize, usize)> {
+    let blanks = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    // Past the closing quote of a value read by `read_value` that ends at `e`.
+    let past_quote = |e: usize| if b[e] == b'\\' { e + 2 } else { e + 1 };
+    let v = &b[s..e];
+    if v.starts_with(b"process.env.") {
+        let i = blanks(e);
+        let op = b.get(i..i + 2)?;
+        if op != b"||" && op != b"??" {
+            return None;
+        }
+        let (fs, fe, quoted) = read_value(b, i + 2)?;
+        return quoted.then_some((fs, fe));
+    }
+    let call = [&b"os.getenv("[..], b"os.environ.get(", b"ENV.fetch("]
+        .into_iter()
+        .find(|c| v.starts_with(c))?;
+    let (_, ne, quoted) = read_value(b, s + call.len())?;
+    if !quoted {
+        return None;
+    }
+    let i = blanks(past_quote(ne));
+    if b.get(i) != Some(&b',') {
+        return None;
+    }
+    let (fs, fe, quoted) = read_value(b, i + 1)?;
+    let close = blanks(past_quote(fe));
+    (quoted && b.get(close) == Some(&b')')).then_some((fs, fe))
+}
+
 /// An unquoted value that is code: a call, a dotted path, a variable named like a secret.
 fn is_expression(v: &str) -> bool {
     if v.contains('(') || v.contains('[') {
@@ -2128,9 +2166,16 @@ impl Detect for Assigned {
                 return self.finish(cx, Class::Password, s, e, true, true, false, ne);
             }
         }
-        let Some((s, mut e, quoted)) = read_value(b, value_at) else {
+        let Some((mut s, mut e, mut quoted)) = read_value(b, value_at) else {
             return ne;
         };
+        // `process.env.JWT_SECRET || "…"`: the literal after an environment lookup is the
+        // secret the code falls back to.
+        if !quoted {
+            if let Some((fs, fe)) = env_fallback(b, s, e) {
+                (s, e, quoted) = (fs, fe, true);
+            }
+        }
         // `?password=…&user=…`: a query parameter ends at the next `&`.
         if !quoted && ns > 0 && matches!(b[ns - 1], b'?' | b'&') {
             if let Some(amp) = b[s..e].iter().position(|&c| c == b'&') {

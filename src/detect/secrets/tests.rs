@@ -621,6 +621,8 @@ fn password_hard_negatives() {
         "password = os.environ['DB_PASSWORD']",
         "password = os.environ.get(\"DB_PASSWORD\")",
         "const password = process.env.DB_PASSWORD;",
+        "const password = process.env.DB_PASSWORD || \"\";",
+        "const token = process.env.TOKEN || defaultToken;",
         "password = \"\"",
         "password = ''",
         "PASSWORD=****",
@@ -696,6 +698,11 @@ fn generic_secrets() {
     let g = "Xb7Kp2Qz9LmN4vR8sT1wY6cD3fG5hJ0k";
     for t in [
         format!("API_SECRET={g}"),
+        // The default of an environment lookup.
+        format!("const JWT_SECRET = process.env.JWT_SECRET || \"{g}\";"),
+        format!("const secret = process.env.APP_SECRET ?? '{g}';"),
+        format!("SESSION_SECRET = ENV.fetch(\"SESSION_SECRET\", \"{g}\")"),
+        format!("SECRET_KEY = os.environ.get(\"SECRET_KEY\", \"{g}\")"),
         format!("client_secret: \"{g}\""),
         format!("\"api_key\": \"{g}\""),
         format!("JWT_SECRET_KEY = '{g}'"),
