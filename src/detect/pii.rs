@@ -1071,6 +1071,9 @@ impl Detect for Phone {
 /// Chinese, Japanese and Korean phone labels: written without spaces, they are not words that
 /// [`PHONE_CUES`] can read.
 const CJK_PHONE_LABELS: &[&str] = &[
+    "手机号",
+    "手机号码",
+    "電話號碼",
     "电话",
     "電話",
     "手机",
@@ -1098,6 +1101,10 @@ fn cjk_phone_label(b: &[u8], start: usize) -> bool {
     }
     if i == 0 || b[i - 1] < 0x80 {
         return false;
+    }
+    // "手机号码是 …": a copula after the label.
+    if let Some(c) = CJK_COPULAS.iter().find(|c| b[..i].ends_with(c.as_bytes())) {
+        i -= c.len();
     }
     let before = &b[i.saturating_sub(16)..i];
     CJK_PHONE_LABELS
@@ -2046,7 +2053,7 @@ const KNOWN_WORDS: &[&str] = &[
     "patiëntnummer",
     "nº",
     "n°",
-    // The ends of [`CJK_LABELS`], for the word-end filter.
+    // The ends of [`CJK_LABELS`], for the word-end filter (which also takes [`CJK_COPULAS`]).
     "出生日期",
     "生年月日",
     "생년월일",
@@ -2232,6 +2239,14 @@ static WORD_ENDS: [u64; 512] = {
         t[k / 64] |= 1 << (k % 64);
         i += 1;
     }
+    // A CJK label may end in a copula ("出生日期是…"): each is one three-byte character.
+    let mut i = 0;
+    while i < CJK_COPULAS.len() {
+        let w = CJK_COPULAS[i].as_bytes();
+        let k = end_key(w[0], w[1], w[2]);
+        t[k / 64] |= 1 << (k % 64);
+        i += 1;
+    }
     t
 };
 
@@ -2384,8 +2399,16 @@ const CJK_LABELS: &[(&str, Label)] = &[
     ("銀行帳號", Label::Account),
 ];
 
+/// Words that join a CJK label to its value: "出生日期是…" (Chinese), "生年月日は…" (Japanese),
+/// "생년월일은…" (Korean).
+const CJK_COPULAS: &[&str] = &["是", "为", "は", "는", "은"];
+
 fn label_suffix(w: &[u8]) -> Word {
     if w.last().is_some_and(|c| *c >= 0x80) {
+        let w = CJK_COPULAS
+            .iter()
+            .find_map(|c| w.strip_suffix(c.as_bytes()))
+            .unwrap_or(w);
         return CJK_LABELS
             .iter()
             .find(|(l, _)| w.ends_with(l.as_bytes()))
@@ -2609,7 +2632,15 @@ fn word_before(b: &[u8], end: usize, lim: usize, buf: &mut [u8; 20]) -> Option<(
         let k = cjk_word_start(b, s, end);
         let cut = k > s;
         s = k;
-        cut
+        // A run of CJK characters longer than the window ("我的出生日期是"): its last
+        // characters, from a character boundary (labels are matched by their end).
+        let long = !cut && s > 0 && b[s - 1] >= 0x80;
+        if long {
+            while s < end && b[s] & 0xC0 == 0x80 {
+                s += 1;
+            }
+        }
+        cut || long
     };
     if s == end
         || !cut
@@ -3815,6 +3846,11 @@ mod more_tests {
             // Chinese, Japanese, Korean labels, full-width colon, no spaces between words.
             ("患者出生日期：1993-04-12", "1993-04-12"),
             (
+                "我是王芳。我的出生日期是1949年4月15日，手机号010-11313824",
+                "1949年4月15日",
+            ),
+            ("生年月日は1980年5月3日です。", "1980年5月3日"),
+            (
                 "手机号码是 +86 139 1234 5678，出生日期：1993-04-12。",
                 "1993-04-12",
             ),
@@ -4531,6 +4567,13 @@ mod word_before_tests {
                 s = k + 3;
                 cut = true;
             }
+        }
+        // A CJK run longer than the window: its tail from a character boundary.
+        if !cut && s < end && b[end - 1] >= 0x80 && s > 0 && b[s - 1] >= 0x80 {
+            while s < end && b[s] & 0xC0 == 0x80 {
+                s += 1;
+            }
+            cut = true;
         }
         if s == end
             || (!cut
