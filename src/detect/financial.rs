@@ -341,6 +341,10 @@ static ABA_CUES: Lazy<Cues> = Lazy::new(|| {
         "routing_num",
         "bank_routing",
         "aba_number",
+        // Fedwire: `{3100} Sender DI 021000021`, `{3400} Receiver DI …` (depository
+        // institution).
+        "sender di",
+        "receiver di",
     ])
 });
 
@@ -626,6 +630,13 @@ mod tests {
             assert!(found(Kind::ABA_ROUTING, t).is_empty(), "{t}");
             assert!(found(Kind::BANK_ACCOUNT, t).is_empty(), "{t}");
         }
+        assert_eq!(
+            found(
+                Kind::ABA_ROUTING,
+                "{3400} Receiver DI  021000021 FIRST EXAMPLE"
+            ),
+            ["021000021"]
+        );
         assert!(found(Kind::ABA_ROUTING, "routing 121000359").is_empty());
         assert!(found(Kind::ABA_ROUTING, "routing 421042111").is_empty());
         for (t, want) in [
