@@ -331,6 +331,12 @@ pub(crate) fn escape_letter(b: &[u8], i: usize) -> bool {
     i > 0 && b.get(i - 1) == Some(&b'\\') && escape_after_backslash(b, i)
 }
 
+/// True when a backslash at `i` starts an escape (`\n`, `\t`, `\r`; see [`escape_letter`]).
+#[inline]
+pub(crate) fn escape_at(b: &[u8], i: usize) -> bool {
+    b.get(i) == Some(&b'\\') && escape_letter(b, i + 1)
+}
+
 /// [`escape_letter`] past its first test: the letter, and an odd run of backslashes before it
 /// (counting at most eight).
 #[cold]

@@ -21,7 +21,7 @@
 use std::sync::Arc;
 
 use super::pii::{date_at, value_ok, Label};
-use super::{escape_letter, priority, Cx, Detect, Hit, Trigger, SCORE_WITH_CUE};
+use super::{escape_at, escape_letter, priority, Cx, Detect, Hit, Trigger, SCORE_WITH_CUE};
 use crate::finding::Kind;
 use crate::validate;
 
@@ -429,7 +429,7 @@ fn table(cx: &mut Cx<'_>, hit: &Hit) -> Option<usize> {
 
 /// Where `b[at..]` starts with a `\n` escape (a backslash that is not itself escaped).
 fn escaped_newline(b: &[u8], at: usize) -> bool {
-    b.get(at) == Some(&b'\\') && escape_letter(b, at + 1) && b[at + 1] == b'n'
+    escape_at(b, at) && b[at + 1] == b'n'
 }
 
 /// The header line around the cell `cs..ce` when the text line `ls..le` holds a table in a JSON

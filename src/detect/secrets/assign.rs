@@ -34,7 +34,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 use super::super::{
-    escape_letter, priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE,
+    escape_at, escape_letter, priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE,
 };
 use super::tokens::has_vendor_prefix;
 use super::{is_placeholder, run_end};
@@ -737,7 +737,7 @@ fn read_value(b: &[u8], mut i: usize) -> Option<(usize, usize, bool)> {
             // An escaped newline or tab (`pw\nnext_key=…` in a JSON string read raw) ends it.
             let mut e = memchr::memchr_iter(b'\\', &b[s..e])
                 .map(|k| s + k)
-                .find(|&k| escape_letter(b, k + 1) && line_after_escape(b, k + 2))
+                .find(|&k| escape_at(b, k) && line_after_escape(b, k + 2))
                 .unwrap_or(e);
             while e > s && matches!(b[e - 1], b')' | b']' | b'}' | b'.' | b'>' | b'?' | b':') {
                 e -= 1;

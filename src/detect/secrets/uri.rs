@@ -2,7 +2,7 @@
 //! strings (`Server=…;User Id=…;Password=…;`).
 
 use super::super::{
-    escape_letter, priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE,
+    escape_at, escape_letter, priority, Cx, Detect, Hit, Trigger, SCORE_STRONG, SCORE_WITH_CUE,
 };
 use super::is_placeholder;
 use super::tokens::has_vendor_prefix;
@@ -561,7 +561,7 @@ fn libpq(cx: &mut Cx<'_>, hit: &Hit) -> usize {
             && i - hit.start < MAX_ADO
             && !blank(b[i])
             && !ado_stop(b[i])
-            && !(b[i] == b'\\' && escape_letter(b, i + 1))
+            && !escape_at(b, i)
         {
             i += 1;
         }
